@@ -1,0 +1,24 @@
+"""ira30d: the US clean vehicle credit (IRC §30D), decided from provenance, explained with citations.
+
+>>> import ira30d
+>>> d = ira30d.evaluate(ira30d.example("full_credit_2024"))
+>>> (d.verdict, d.amount)
+('eligible', Decimal('7500'))
+"""
+from __future__ import annotations
+
+from ._api import default_ruleset, evaluate, example, example_names, input_schema
+from ._determination import Determination, Finding, Provenance
+from ._errors import EngineError, InputError, Ira30dError, RuleFileError, UnknownCountryError
+from ._models import (Battery, Buyer, Case, CertifiedContent, Component, Entity, MineralChain, Msrp,
+                      Purchase, Stage, TaxYear, Vehicle)
+from ._ruleset import RuleSet, rules_dir
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Battery", "Buyer", "Case", "CertifiedContent", "Component", "Determination", "EngineError",
+    "Entity", "Finding", "InputError", "Ira30dError", "MineralChain", "Msrp", "Provenance", "Purchase",
+    "RuleFileError", "RuleSet", "Stage", "TaxYear", "UnknownCountryError", "Vehicle", "__version__",
+    "default_ruleset", "evaluate", "example", "example_names", "input_schema", "rules_dir",
+]

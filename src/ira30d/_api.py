@@ -1,0 +1,46 @@
+"""The short path: evaluate with the shipped rules, and the bundled examples."""
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any, Mapping, Optional
+
+from ._determination import Determination
+from ._errors import InputError
+from ._models import Case
+from ._ruleset import RuleSet
+
+
+@functools.lru_cache(maxsize=1)
+def default_ruleset() -> RuleSet:
+    """The shipped rule set with the baseline country lists (built once)."""
+    return RuleSet.load()
+
+
+def evaluate(case: Case | Mapping[str, Any], *, ruleset: Optional[RuleSet] = None, method: Optional[str] = None) -> Determination:
+    """Decide one case with ``ruleset`` (default: :func:`default_ruleset`)."""
+    return (ruleset or default_ruleset()).evaluate(case, method=method)
+
+
+def _examples() -> dict[str, Any]:
+    text = resources.files("ira30d").joinpath("examples/fleet.json").read_text(encoding="utf-8")
+    return {c["id"]: c for c in json.loads(text)}
+
+
+def example_names() -> list[str]:
+    """Ids of the bundled example cases."""
+    return list(_examples())
+
+
+def example(name: str) -> dict[str, Any]:
+    """One bundled example case, as JSON-shaped data (a fresh copy)."""
+    cases = _examples()
+    if name not in cases:
+        raise InputError("example", f"unknown example {name!r}; known: {', '.join(cases)}", "unknown_example")
+    return cases[name]
+
+
+def input_schema() -> dict[str, Any]:
+    """The JSON Schema of a case (the input)."""
+    return Case.model_json_schema()

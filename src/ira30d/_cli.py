@@ -1,0 +1,99 @@
+"""The ``ira30d`` command: demo, evaluate, rules, schema."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterator, Optional, Sequence
+
+from pydantic import ValidationError
+
+from ._api import default_ruleset, example, example_names, input_schema
+from ._errors import Ira30dError
+from ._ruleset import RuleSet
+
+
+def _cases(path: str) -> Iterator[Any]:
+    """A JSON file (one case or a list) or JSON Lines (one case a line); '-' reads stdin."""
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    stripped = text.lstrip()
+    if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped.strip()):
+        data = json.loads(text)
+        yield from data if isinstance(data, list) else [data]
+        return
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise Ira30dError(f"{path}: line {n}: invalid JSON: {exc.msg}") from None
+
+
+def _ruleset(args: argparse.Namespace) -> RuleSet:
+    rs = default_ruleset() if args.rules is None else RuleSet.load(args.rules)
+    if args.countries:
+        rs = rs.with_countries(files=args.countries)
+    for sc in args.scenario or []:
+        rs = rs.scenario(sc)
+    if args.add_country:
+        rs = rs.with_countries(add={args.add_to: args.add_country})
+    return rs
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="ira30d", description="Decide and explain the §30D clean vehicle credit.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (("demo", "evaluate the bundled example vehicles"), ("evaluate", "evaluate cases from a JSON or JSON Lines file")):
+        p = sub.add_parser(name, help=helptext)
+        if name == "evaluate":
+            p.add_argument("file", help="JSON (a case or a list) or JSON Lines; '-' for stdin")
+        p.add_argument("--json", action="store_true", help="print determinations as JSON Lines")
+        p.add_argument("--method", choices=["value_added_50", "traced_qualifying_value"])
+        p.add_argument("--add-country", action="append", metavar="CODE", help="add a country (ISO alpha-2) to a list")
+        p.add_argument("--add-to", default="cma_partners", metavar="LIST", help="list that --add-country adds to (default cma_partners)")
+        p.add_argument("--countries", action="append", metavar="FILE", help="replace a country list from a YAML file")
+        p.add_argument("--scenario", action="append", metavar="NAME", help="overlay a bundled scenario (uk_pact, eu_pact)")
+        p.add_argument("--rules", metavar="DIR", help="a rule-set directory (default: the shipped rules)")
+    sub.add_parser("rules", help="list every rule with its citation")
+    sub.add_parser("schema", help="print the input JSON Schema")
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except ValidationError as exc:
+        print(f"ira30d: invalid input: {exc}", file=sys.stderr)
+    except Ira30dError as exc:
+        print(f"ira30d: error [{exc.code}]: {exc.message}", file=sys.stderr)
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"ira30d: error: {exc}", file=sys.stderr)
+    return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    if args.command == "schema":
+        json.dump(input_schema(), out, indent=2)
+        out.write("\n")
+        return 0
+    if args.command == "rules":
+        book = default_ruleset().book
+        for r in book.requirements:
+            out.write(f"{r.id:<34} {r.kind:<12} {r.citation}\n")
+            for e in r.exceptions:
+                out.write(f"  exception {e.id:<24} {e.citation}\n")
+        for g in book.regimes:
+            out.write(f"regime {g.id:<27} {'':<12} {g.citation}\n")
+        out.write("\nNot modelled:\n")
+        for nm in book.not_modelled:
+            out.write(f"  {nm.topic}: {nm.reason}\n")
+        return 0
+    rs = _ruleset(args)
+    cases = (example(n) for n in example_names()) if args.command == "demo" else _cases(args.file)
+    for case in cases:
+        d = rs.evaluate(case, method=args.method)
+        out.write(d.to_json() + "\n" if args.json else d.explain() + "\n\n")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

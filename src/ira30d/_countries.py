@@ -1,0 +1,152 @@
+"""Country lists with dated members, their validation and scenario overlays."""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional
+
+import pycountry
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ._errors import RuleFileError, UnknownCountryError
+from ._yaml import load_yaml
+
+_ALPHA2 = {c.alpha_2: c.name for c in pycountry.countries}
+
+
+def check_country(code: str, field: str = "country") -> str:
+    """Return ``code`` if it is an ISO 3166-1 alpha-2 code, else raise with a suggestion.
+
+    >>> check_country("GB")
+    'GB'
+    >>> check_country("UK")
+    Traceback (most recent call last):
+    ...
+    ira30d._errors.UnknownCountryError: country: unknown ISO 3166-1 alpha-2 country code 'UK' (did you mean GB?)
+    """
+    if code in _ALPHA2:
+        return code
+    return _raise_unknown(code, field)
+
+
+_ALIASES = {"UK": "GB", "EL": "GR"}  # common non-ISO codes (EU usage)
+
+
+def _raise_unknown(code: str, field: str) -> str:
+    text = str(code).strip()
+    upper = text.upper()
+    suggestion = _ALIASES.get(upper) or (upper if upper in _ALPHA2 else None)
+    if not suggestion:
+        by_name = {name.lower(): a2 for a2, name in _ALPHA2.items()}
+        close = difflib.get_close_matches(text.lower(), list(by_name), n=1, cutoff=0.75)
+        suggestion = by_name[close[0]] if close else None
+    raise UnknownCountryError(field, text, suggestion)
+
+
+class Member(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str
+    since: date
+    until: Optional[date] = None
+    instrument: str
+    confidence: str = "U"
+
+
+@dataclass(frozen=True)
+class CountryList:
+    """A named list of countries, each a member from ``since`` through ``until``."""
+
+    name: str
+    description: str
+    members: tuple[Member, ...]
+
+    def contains(self, code: str, on: date) -> Optional[Member]:
+        for m in self.members:
+            if m.code == code and m.since <= on and (m.until is None or on <= m.until):
+                return m
+        return None
+
+    def codes(self) -> list[str]:
+        return sorted({m.code for m in self.members})
+
+
+def _members(raw: Any, label: str, path: str) -> tuple[Member, ...]:
+    if not isinstance(raw, list):
+        raise RuleFileError(label, path, "expected a list of members")
+    out = []
+    for i, m in enumerate(raw):
+        try:
+            member = Member.model_validate(m)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise RuleFileError(label, f"{path}[{i}].{'.'.join(map(str, err['loc']))}", err["msg"]) from None
+        try:
+            check_country(member.code)
+        except UnknownCountryError as exc:
+            raise RuleFileError(label, f"{path}[{i}].code", exc.reason) from None
+        out.append(member)
+    return tuple(out)
+
+
+def load_country_file(path: Path, label: str) -> CountryList:
+    """Read one country-list file (``name``, ``description``, ``members``)."""
+    raw = load_yaml(path, label)
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+        raise RuleFileError(label, "name", "a country list needs a name")
+    unknown = set(raw) - {"name", "description", "members", "note", "source"}
+    if unknown:
+        raise RuleFileError(label, sorted(unknown)[0], "unknown key")
+    return CountryList(raw["name"], str(raw.get("description", "")), _members(raw.get("members"), label, "members"))
+
+
+@dataclass(frozen=True)
+class Countries:
+    """The set of country lists one determination uses, with a name and a content hash."""
+
+    name: str
+    lists: Mapping[str, CountryList]
+    hash: str
+
+    @classmethod
+    def build(cls, name: str, lists: Mapping[str, CountryList]) -> "Countries":
+        canon = {k: [m.model_dump(mode="json") for m in v.members] for k, v in sorted(lists.items())}
+        digest = hashlib.sha256(json.dumps(canon, sort_keys=True).encode()).hexdigest()
+        return cls(name, dict(lists), digest)
+
+    def member(self, list_names: Iterable[str], code: str, on: date) -> Optional[tuple[str, Member]]:
+        """The first list among ``list_names`` that holds ``code`` on ``on``, with the member."""
+        for ln in list_names:
+            m = self.lists[ln].contains(code, on)
+            if m is not None:
+                return ln, m
+        return None
+
+    def overlay(self, name: str, add: Mapping[str, Iterable[Any]] = {}, remove: Mapping[str, Iterable[str]] = {}) -> "Countries":
+        """A new set with members added to or removed from named lists.
+
+        ``add`` maps a list name to country codes (in force from any date) or member mappings.
+        """
+        lists = dict(self.lists)
+        for ln, items in add.items():
+            base = self._list(ln)
+            new = []
+            for item in items:
+                if isinstance(item, str):
+                    item = {"code": check_country(item, f"add.{ln}"), "since": date.min, "instrument": f"scenario {name}"}
+                new += _members([item], f"scenario {name}", f"add.{ln}")
+            lists[ln] = CountryList(ln, base.description, base.members + tuple(new))
+        for ln, codes in remove.items():
+            base = self._list(ln)
+            drop = {check_country(c, f"remove.{ln}") for c in codes}
+            lists[ln] = CountryList(ln, base.description, tuple(m for m in lists[ln].members if m.code not in drop))
+        return Countries.build(name, lists)
+
+    def _list(self, ln: str) -> CountryList:
+        if ln not in self.lists:
+            from ._errors import InputError
+            raise InputError("countries", f"unknown country list {ln!r}; known: {', '.join(sorted(self.lists))}", "unknown_list")
+        return self.lists[ln]

@@ -1,0 +1,117 @@
+"""The determination: verdict, amount, one finding per requirement, and how it was reached."""
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+SCHEMA_VERSION = "1"
+Status = Literal["met", "not_met", "undetermined", "not_applicable"]
+Verdict = Literal["eligible", "not_eligible", "undetermined"]
+
+
+class Finding(BaseModel):
+    """One requirement's outcome, with the values compared and the law that compares them."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    title: str
+    kind: str
+    status: Status
+    explanation: str
+    actual: dict[str, str] = {}
+    required: dict[str, str] = {}
+    citation: str
+    excerpt: str
+    confidence: str
+    exception: Optional[str] = None
+    missing: list[str] = []
+    line_items: list[dict[str, Any]] = []
+
+
+class Provenance(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    ruleset: str
+    ruleset_version: str
+    ruleset_hash: str
+    countries: str
+    countries_hash: str
+    input_hash: str
+    backend: str
+
+
+class Determination(BaseModel):
+    """A §30D determination. ``str()`` reads as text; notebooks show a table."""
+
+    model_config = ConfigDict(frozen=True)
+    schema_version: str = SCHEMA_VERSION
+    case_id: Optional[str] = None
+    vin: str
+    question: Literal["vehicle", "purchase", "buyer"]
+    verdict: Verdict
+    amount: Decimal
+    regime: Optional[str] = None
+    regime_citation: Optional[str] = None
+    amount_detail: str = ""
+    critical_minerals_method: str
+    basis: dict[str, str] = {}
+    figures: dict[str, str] = {}
+    findings: list[Finding]
+    provenance: Provenance
+
+    def finding(self, requirement_id: str) -> Finding:
+        """The finding of one requirement, by id."""
+        for f in self.findings:
+            if f.id == requirement_id:
+                return f
+        raise KeyError(requirement_id)
+
+    def to_json(self, **kw: Any) -> str:
+        return self.model_dump_json(**kw)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "Determination":
+        return cls.model_validate_json(text)
+
+    def explain(self, line_items: bool = True) -> str:
+        """The determination as text, one line per requirement, line items indented."""
+        head = f"{self.vin}: {self.verdict.replace('_', ' ')}, credit ${self.amount:,}"
+        if self.regime:
+            head += f" ({self.regime}; {self.regime_citation})"
+        lines = [head]
+        if self.amount_detail:
+            lines.append(f"  amount: {self.amount_detail}")
+        mark = {"met": "[met]", "not_met": "[NOT MET]", "undetermined": "[undetermined]", "not_applicable": "[n/a]"}
+        for f in self.findings:
+            lines.append(f"  {mark[f.status]:<15}{f.title}: {f.explanation} ({f.citation})")
+            if line_items and f.status != "not_applicable":
+                for item in f.line_items:
+                    lines.append(f"      - {_item_text(item)}")
+        p = self.provenance
+        lines.append(f"  rules {p.ruleset} {p.ruleset_version} [{p.ruleset_hash[:12]}], countries {p.countries} "
+                     f"[{p.countries_hash[:12]}], method {self.critical_minerals_method}, backend {p.backend}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        rows = "".join(
+            f"<tr><td>{e(f.title)}</td><td>{e(f.status.replace('_', ' '))}</td><td>{e(f.explanation)}</td>"
+            f"<td>{e(f.citation)}</td></tr>" for f in self.findings)
+        return (f"<div><b>{e(self.vin)}</b>: {e(self.verdict.replace('_', ' '))}, credit <b>${self.amount:,}</b>"
+                f"{' (' + e(self.regime) + ')' if self.regime else ''}"
+                f"<table><thead><tr><th>requirement</th><th>status</th><th>why</th><th>citation</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>"
+                f"<small>rules {e(self.provenance.ruleset_version)}, countries {e(self.provenance.countries)}</small></div>")
+
+
+def _item_text(item: dict[str, Any]) -> str:
+    label = item.get("id", "")
+    bits = [f"{k}={v}" for k, v in item.items() if k in ("mineral", "kind", "value", "incremental_value", "contribution", "counted")]
+    flag = "" if "qualifies" not in item else (" qualifies" if item["qualifies"] else " does not qualify")
+    reason = f": {item['reason']}" if item.get("reason") else ""
+    return f"{label} ({', '.join(bits)}){flag}{reason}"

@@ -1,0 +1,359 @@
+"""Measures: exact arithmetic over line items, written once.
+
+Each measure turns input models into figures on the engine's fact scale and keeps the line items
+that produced them. Which countries, thresholds and lists it uses come from the rule book; a
+measure decides nothing: the rules compare its figures with the law's values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any, Optional
+
+from ._countries import Countries
+from ._errors import InputError
+from ._models import Battery, Case, Component, Entity, MineralChain
+from ._rulefiles import RuleBook, to_fact_scale
+
+ACTIVITIES = ("extraction", "processing", "recycling")
+PPM = 1_000_000
+
+
+def ppm_floor(x: Fraction) -> int:
+    """A share as whole parts per million, rounded down: exact against whole-ppm thresholds."""
+    return (x.numerator * PPM) // x.denominator
+
+
+def pct(x: Fraction | Decimal) -> str:
+    """A share as a percentage with up to four decimals, e.g. ``'62.5%'``."""
+    d = (Decimal(x.numerator) / Decimal(x.denominator)) if isinstance(x, Fraction) else Decimal(x)
+    s = f"{(d * 100).quantize(Decimal('0.0001'), ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
+    return s + "%"
+
+
+@dataclass
+class Measured:
+    facts: dict[str, Any]
+    line_items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    figures: dict[str, str] = field(default_factory=dict)
+    basis: dict[str, str] = field(default_factory=dict)
+    method: str = ""
+    on: Optional[date] = None
+    phaseout: tuple[Fraction, str] = (Fraction(1), "")
+
+
+class Measurer:
+    """Computes a case's facts against one rule book and one set of country lists."""
+
+    def __init__(self, book: RuleBook, countries: Countries) -> None:
+        self.book, self.countries = book, countries
+
+    def _p(self, name: str, on: Optional[date]) -> Any:
+        p = self.book.parameters[name]
+        value = p.at(on)
+        return p.first() if value is None else value
+
+    # -- the whole case --------------------------------------------------------------------
+    def measure(self, case: Case, method: Optional[str] = None) -> Measured:
+        facts: dict[str, Any] = {}
+        dates = self._dates(case)
+        for k, v in dates.items():
+            if v is not None:
+                facts[k] = to_fact_scale(None, v)
+        on = dates["placed_in_service"] or dates["sale"] or dates["acquired"] or dates["contract"]
+        method = method or self._p("critical_minerals_method", on)
+        if method not in self.book.parameters["critical_minerals_method"].spec.choices:
+            raise InputError("method", f"unknown critical-minerals method {method!r}", "unknown_method")
+        m = Measured(facts, method=method, on=on)
+        v = case.vehicle
+        p = case.purchase
+        if p is not None:
+            for name in ("original_use", "for_resale", "seller_report"):
+                if getattr(p, name) is not None:
+                    facts[name] = getattr(p, name)
+        for name in ("qualified_manufacturer", "motor_vehicle"):
+            if getattr(v, name) is not None:
+                facts[name] = getattr(v, name)
+        if v.gvwr_lbs is not None:
+            facts["gvwr_lbs"] = v.gvwr_lbs
+        if v.final_assembly_country is not None:
+            facts["final_assembly_country"] = v.final_assembly_country
+            facts["final_assembly_na"] = on is not None and self.countries.member(
+                self._p("final_assembly_lists", on), v.final_assembly_country, on) is not None
+        self._msrp(case, m)
+        self._buyer(case, m)
+        if v.battery is not None:
+            b = v.battery
+            facts["battery_kwh"] = int(b.capacity_kwh * 1000)  # floor to Wh: exact against whole-Wh minimums
+            if b.externally_rechargeable is not None:
+                facts["externally_rechargeable"] = b.externally_rechargeable
+            facts["impracticable_to_trace_election"] = b.impracticable_to_trace_election
+            if on is not None:
+                self._critical_minerals(b, m, on)
+                self._components(b, m, on)
+                self._feoc(b, m, on)
+        m.phaseout = self._phaseout(v.manufacturer, dates["sale"])
+        return m
+
+    def _dates(self, case: Case) -> dict[str, Optional[date]]:
+        if case.purchase is None:
+            d = case.on
+            return {"acquired": d, "contract": d, "sale": d, "placed_in_service": d}
+        p = case.purchase
+        acquired = None
+        kinds = self._p("acquisition_payment_kinds", p.placed_in_service_date)
+        if p.binding_contract_date and p.first_payment_date and p.first_payment_kind in kinds:
+            acquired = max(p.binding_contract_date, p.first_payment_date)
+        return {"acquired": acquired, "contract": p.binding_contract_date, "sale": p.sale_date,
+                "placed_in_service": p.placed_in_service_date}
+
+    def _msrp(self, case: Case, m: Measured) -> None:
+        v = case.vehicle
+        if v.msrp is not None:
+            m.facts["msrp"] = to_fact_scale("usd", v.msrp.total.quantize(Decimal("0.01"), ROUND_HALF_UP))
+            m.line_items["msrp"] = [
+                {"id": "base", "value": str(v.msrp.base), "counted": True},
+                {"id": "manufacturer_options", "value": str(v.msrp.manufacturer_options), "counted": True},
+                {"id": "destination", "value": str(v.msrp.destination), "counted": False, "reason": "excluded: destination charge"},
+                {"id": "dealer_addons", "value": str(v.msrp.dealer_addons), "counted": False, "reason": "excluded: dealer-installed"},
+            ]
+        if v.epa_label_class is not None:
+            mapping = self._p("epa_label_class_to_msrp_class", m.on)
+            key = v.epa_label_class.lower().replace(" ", "_").replace("-", "_")
+            if key not in mapping:
+                raise InputError("vehicle.epa_label_class", f"unknown EPA label class {v.epa_label_class!r}; known: {', '.join(mapping)}", "unknown_class")
+            m.facts["msrp_class"] = mapping[key]
+
+    def _buyer(self, case: Case, m: Measured) -> None:
+        if case.buyer is None:
+            return
+        for year, suffix in ((case.buyer.current_year, "current"), (case.buyer.preceding_year, "preceding")):
+            if year is not None:
+                m.facts[f"magi_{suffix}"] = to_fact_scale("usd", year.magi.quantize(Decimal("0.01"), ROUND_HALF_UP))
+                m.facts[f"status_{suffix}"] = year.filing_status
+
+    # -- critical minerals (30D(e)(1); 26 CFR 1.30D-3(a)) ------------------------------------
+    def _critical_minerals(self, b: Battery, m: Measured, on: date) -> None:
+        certified = b.certified.critical_minerals_share if b.certified else None
+        if b.mineral_chains:
+            share, items = self.critical_mineral_content(b, on, m.method)
+            m.facts["critical_minerals_share"] = ppm_floor(share)
+            m.line_items["critical_minerals"] = items
+            m.figures["critical_minerals_share"] = f"{share.numerator}/{share.denominator}"
+            m.basis["critical_minerals"] = f"provenance ({m.method})"
+            if certified is not None:
+                m.facts["critical_minerals_certification_gap"] = ppm_floor(abs(share - Fraction(certified)))
+        elif certified is not None:
+            m.facts["critical_minerals_share"] = ppm_floor(Fraction(certified))
+            m.basis["critical_minerals"] = "certified"
+
+    def critical_mineral_content(self, b: Battery, on: date, method: str) -> tuple[Fraction, list[dict[str, Any]]]:
+        """Qualifying critical mineral content and one line item per procurement chain."""
+        known = set(self._p("applicable_critical_minerals", on))
+        ep_lists = self._p("extraction_processing_lists", on)
+        rec_lists = self._p("recycling_lists", on)
+        test_share = Fraction(self._p("value_added_test_share", on))
+        entities = {e.id: e for e in b.entities}
+        total = Fraction(0)
+        qualifying = Fraction(0)
+        items = []
+        for i, chain in enumerate(b.mineral_chains or []):
+            where = f"vehicle.battery.mineral_chains[{i}]"
+            if chain.mineral.lower() not in known:
+                raise InputError(f"{where}.mineral", f"{chain.mineral!r} is not an applicable critical mineral (45X(c)(6) list in rules/)", "unknown_mineral")
+            shares: dict[str, Fraction] = {}
+            places: dict[str, list[str]] = {}
+            for j, stage in enumerate(chain.stages):
+                if stage.entity is not None and stage.entity not in entities:
+                    raise InputError(f"{where}.stages[{j}].entity", f"unknown entity {stage.entity!r}", "unknown_entity")
+            for activity in ACTIVITIES:
+                stages = [s for s in chain.stages if s.activity == activity]
+                done = sum((s.value_added for s in stages), Decimal(0))
+                if not stages or done == 0:
+                    continue
+                lists = rec_lists if activity == "recycling" else ep_lists
+                counted = Decimal(0)
+                for s in stages:
+                    hit = self.countries.member(lists, s.country, on)
+                    if hit is not None:
+                        counted += s.value_added
+                        places.setdefault(activity, []).append(f"{s.country} ({hit[0]}: {hit[1].instrument})")
+                shares[activity] = Fraction(counted) / Fraction(done)
+            value = Fraction(chain.value)
+            best = max(shares, key=lambda a: shares[a], default=None)
+            if method == "value_added_50":
+                passing = [a for a in ACTIVITIES if a in shares and shares[a] >= test_share]
+                by = max(passing, key=lambda a: shares[a]) if passing else None
+                contribution = value if by else Fraction(0)
+            else:
+                by = best if best and shares[best] > 0 else None
+                contribution = value * shares[best] if by else Fraction(0)
+            total += value
+            qualifying += contribution
+            items.append({
+                "id": chain.id, "kind": "mineral_chain", "mineral": chain.mineral, "value": str(chain.value),
+                "qualifies": contribution > 0, "by": by,
+                "shares": {a: pct(s) for a, s in shares.items()},
+                "places": places.get(by, []) if by else [],
+                "contribution": str(_dec(contribution)),
+                "reason": (f"{by} {pct(shares[by])} in qualifying countries: {', '.join(places[by])}" if by else
+                           "no activity reaches the required share in qualifying countries" if method == "value_added_50" else
+                           "no value added in qualifying countries"),
+            })
+        share = qualifying / total if total else Fraction(0)
+        return share, items
+
+    # -- battery components (30D(e)(2); 26 CFR 1.30D-3(b)) ----------------------------------
+    def _components(self, b: Battery, m: Measured, on: date) -> None:
+        certified = b.certified.battery_components_share if b.certified else None
+        if b.components:
+            share, items = self.battery_component_content(b, on)
+            m.facts["battery_components_share"] = ppm_floor(share)
+            m.line_items["battery_components"] = items
+            m.figures["battery_components_share"] = f"{share.numerator}/{share.denominator}"
+            m.basis["battery_components"] = "provenance"
+            if certified is not None:
+                m.facts["battery_components_certification_gap"] = ppm_floor(abs(share - Fraction(certified)))
+        elif certified is not None:
+            m.facts["battery_components_share"] = ppm_floor(Fraction(certified))
+            m.basis["battery_components"] = "certified"
+
+    def battery_component_content(self, b: Battery, on: date) -> tuple[Fraction, list[dict[str, Any]]]:
+        """Qualifying battery component content (incremental values) and one line item per component."""
+        kinds = set(self._p("battery_component_kinds", on))
+        lists = self._p("component_lists", on)
+        comps = {c.id: c for c in b.components or []}
+        entities = {e.id for e in b.entities}
+        parent: dict[str, str] = {}
+        for i, c in enumerate(b.components or []):
+            where = f"vehicle.battery.components[{i}]"
+            if c.kind not in kinds:
+                raise InputError(f"{where}.kind", f"{c.kind!r} is not a battery component kind ({', '.join(sorted(kinds))}); constituent materials are not components", "unknown_component_kind")
+            if c.entity is not None and c.entity not in entities:
+                raise InputError(f"{where}.entity", f"unknown entity {c.entity!r}", "unknown_entity")
+            for child in c.contains:
+                if child not in comps:
+                    raise InputError(f"{where}.contains", f"unknown component {child!r}", "unknown_component")
+                if child in parent:
+                    raise InputError(f"{where}.contains", f"component {child!r} is contained twice (in {parent[child]!r} and {c.id!r})", "contained_twice")
+                parent[child] = c.id
+        for start in comps:  # a cycle has no root: walk up from every node
+            seen = {start}
+            node = start
+            while node in parent:
+                node = parent[node]
+                if node in seen:
+                    raise InputError("vehicle.battery.components", f"containment cycle through {node!r}", "containment_cycle")
+                seen.add(node)
+        total = Fraction(0)
+        na_total = Fraction(0)
+        items = []
+        for i, c in enumerate(b.components or []):
+            inner = sum((comps[x].value for x in c.contains), Decimal(0))
+            incremental = c.value - inner
+            if incremental < 0:
+                raise InputError(f"vehicle.battery.components[{i}].value", f"value {c.value} is less than the {inner} of the components it contains", "negative_incremental_value")
+            hit = self.countries.member(lists, c.country, on)
+            total += Fraction(incremental)
+            if hit:
+                na_total += Fraction(incremental)
+            items.append({
+                "id": c.id, "kind": c.kind, "value": str(c.value), "contains": list(c.contains),
+                "incremental_value": str(incremental), "country": c.country,
+                "qualifies": hit is not None,
+                "reason": f"made in {c.country} ({hit[0]})" if hit else f"made in {c.country}, outside North America",
+            })
+        share = na_total / total if total else Fraction(0)
+        return share, items
+
+    # -- foreign entity of concern (30D(d)(7); 26 CFR 1.30D-6) -------------------------------
+    def feoc_reasons(self, entity: Optional[Entity], activity_country: str, on: date) -> list[str]:
+        """Why a maker is a foreign entity of concern (empty if it is not); each test on its own."""
+        lists = self._p("feoc_lists", on)
+        limit = Decimal(self._p("feoc_government_share", on))
+        reasons = []
+
+        def covered(code: Optional[str]) -> Optional[str]:
+            hit = self.countries.member(lists, code, on) if code else None
+            return hit[0] if hit else None
+
+        if (ln := covered(activity_country)):
+            reasons.append(f"activity performed in {activity_country} ({ln})")
+        if entity is None:
+            return reasons
+        if entity.designated:
+            reasons.append(f"{entity.name} is on a designated list")
+        if (ln := covered(entity.incorporated_in)):
+            reasons.append(f"{entity.name} incorporated in {entity.incorporated_in} ({ln})")
+        if (ln := covered(entity.principal_place_of_business)):
+            reasons.append(f"{entity.name} has its principal place of business in {entity.principal_place_of_business} ({ln})")
+        for metric in ("board", "voting", "equity"):
+            value = getattr(entity, f"government_{metric}_share")
+            if value >= limit:
+                reasons.append(f"{entity.name}: covered-nation government {metric} share {pct(value)} >= {pct(limit)}")
+        if entity.effective_control_license:
+            reasons.append(f"{entity.name}: licensing or other contract gives a covered-nation government effective control")
+        return reasons
+
+    def _feoc(self, b: Battery, m: Measured, on: date) -> None:
+        entities = {e.id: e for e in b.entities}
+        cert = b.certified
+        if b.components:
+            items = []
+            for c in b.components:
+                why = self.feoc_reasons(entities.get(c.entity) if c.entity else None, c.country, on)
+                if why:
+                    items.append({"id": c.id, "kind": c.kind, "entity": c.entity, "reason": "; ".join(why)})
+            m.facts["feoc_components"] = len(items)
+            m.line_items["feoc_components"] = items
+            m.basis["feoc_components"] = "provenance"
+        elif cert and cert.feoc_compliant_components is not None:
+            m.facts["feoc_components"] = 0 if cert.feoc_compliant_components else 1
+            m.basis["feoc_components"] = "certified"
+        if b.mineral_chains:
+            itt = set(self._p("impracticable_to_trace_materials", on))
+            items = []
+            for chain in b.mineral_chains:
+                why = [f"{s.activity}: {r}" for s in chain.stages
+                       for r in self.feoc_reasons(entities.get(s.entity) if s.entity else None, s.country, on)]
+                if why:
+                    traceable = (chain.material or "").lower() not in itt
+                    items.append({"id": chain.id, "mineral": chain.mineral, "material": chain.material,
+                                  "impracticable_to_trace": not traceable, "reason": "; ".join(why)})
+            m.facts["feoc_minerals"] = len(items)
+            m.facts["feoc_minerals_traceable"] = sum(1 for i in items if not i["impracticable_to_trace"])
+            m.line_items["feoc_minerals"] = items
+            m.basis["feoc_minerals"] = "provenance"
+        elif cert and cert.feoc_compliant_minerals is not None:
+            m.facts["feoc_minerals"] = m.facts["feoc_minerals_traceable"] = 0 if cert.feoc_compliant_minerals else 1
+            m.basis["feoc_minerals"] = "certified"
+
+    # -- pre-2023 manufacturer phase-out (former 30D(e)) -------------------------------------
+    def _phaseout(self, manufacturer: str, sold: Optional[date]) -> tuple[Fraction, str]:
+        spec = self.book.phaseout
+        if sold is None or sold > spec.applies_sold_through:
+            return Fraction(1), ""
+        for name, maker in spec.manufacturers.items():
+            if manufacturer.lower() in {a.lower() for a in maker.aliases}:
+                starts = [d for d in sorted(maker.fractions) if d <= sold]
+                if starts:
+                    f = maker.fractions[starts[-1]]
+                    return Fraction(f), f"{name} phase-out: {pct(f)} of the credit for a sale on {sold} ({spec.citation})"
+        return Fraction(1), ""
+
+
+def _dec(x: Fraction) -> Decimal:
+    return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def capacity_amount(formula: dict[str, Decimal], kwh: Decimal, fraction: Fraction) -> Decimal:
+    """The pre-IRA amount: base + step (from a capacity) + per kWh above a floor, capped, phased out,
+    rounded to whole dollars. All numbers come from the rule book's ``capacity_formula``."""
+    capacity = Decimal(0)
+    if kwh >= formula["step_from_kwh"]:
+        capacity = formula["step"] + formula["step"] * max(Decimal(0), kwh - formula["per_kwh_above"])
+    amount = min(formula["total_cap"], formula["base"] + min(capacity, formula["capacity_cap"]))
+    exact = Fraction(amount) * fraction
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("1"), ROUND_HALF_UP)

@@ -1,0 +1,187 @@
+"""Input models: the vehicle, its battery's provenance, the purchase and the buyer.
+
+>>> from datetime import date
+>>> v = Vehicle(vin="5YJ3E1EA1PF000001", manufacturer="Tesla", model="Model 3", model_year=2024,
+...             msrp=Msrp(base="38990", manufacturer_options="1500", destination="1390"))
+>>> v.msrp.total
+Decimal('40490')
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal, Optional
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from ._countries import check_country
+from ._errors import UnknownCountryError
+
+MAX_ITEMS = 500
+MAX_STAGES = 50
+_Str = Annotated[str, Field(min_length=1, max_length=200)]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=24)]
+Share = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+def _country(code: str) -> str:
+    try:
+        return check_country(code)
+    except UnknownCountryError as exc:
+        raise ValueError(exc.reason) from None
+
+
+Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
+Activity = Literal["extraction", "processing", "recycling"]
+FilingStatus = Literal["married_filing_jointly", "qualifying_surviving_spouse", "head_of_household",
+                       "single", "married_filing_separately"]
+PaymentKind = Literal["deposit", "down_payment", "trade_in", "full_payment", "other_payment", "none"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Stage(_Model):
+    """One extraction, processing or recycling activity in a procurement chain."""
+
+    activity: Activity
+    country: Country
+    entity: Optional[Id] = None
+    value_added: Money = Field(description="Value added (USD) by this activity at this place; only ratios within one activity matter.")
+
+
+class MineralChain(_Model):
+    """One procurement chain of one applicable critical mineral, ending in a constituent material."""
+
+    id: Id
+    mineral: _Str
+    material: Optional[_Str] = Field(None, description="Constituent material, e.g. cathode_active_material, graphite.")
+    value: Money = Field(gt=0)
+    stages: list[Stage] = Field(min_length=1, max_length=MAX_STAGES)
+
+
+class Component(_Model):
+    """A battery component, where and by whom it was manufactured or assembled."""
+
+    id: Id
+    kind: _Str
+    value: Money = Field(gt=0)
+    country: Country
+    entity: Optional[Id] = None
+    contains: list[Id] = Field(default=[], max_length=MAX_ITEMS)
+
+
+class Entity(_Model):
+    """A supplier, with the facts the foreign-entity-of-concern tests read."""
+
+    id: Id
+    name: _Str
+    incorporated_in: Optional[Country] = None
+    principal_place_of_business: Optional[Country] = None
+    government_board_share: Share = Decimal(0)
+    government_voting_share: Share = Decimal(0)
+    government_equity_share: Share = Decimal(0)
+    effective_control_license: bool = False
+    designated: bool = Field(False, description="On a designated list (FTO, SDN, DOE determination).")
+
+
+class CertifiedContent(_Model):
+    """The qualified manufacturer's certified figures, an alternative to raw provenance."""
+
+    critical_minerals_share: Optional[Share] = None
+    battery_components_share: Optional[Share] = None
+    feoc_compliant_components: Optional[bool] = None
+    feoc_compliant_minerals: Optional[bool] = None
+    method: Optional[Literal["value_added_50", "traced_qualifying_value"]] = None
+    period: Optional[_Str] = None
+
+
+class Battery(_Model):
+    capacity_kwh: Annotated[Decimal, Field(gt=0, le=10000, allow_inf_nan=False)]
+    externally_rechargeable: Optional[bool] = True
+    mineral_chains: Optional[list[MineralChain]] = Field(None, max_length=MAX_ITEMS)
+    components: Optional[list[Component]] = Field(None, max_length=MAX_ITEMS)
+    entities: list[Entity] = Field(default=[], max_length=MAX_ITEMS)
+    impracticable_to_trace_election: bool = False
+    certified: Optional[CertifiedContent] = None
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Battery":
+        for name, items in (("mineral_chains", self.mineral_chains), ("components", self.components), ("entities", self.entities)):
+            ids = [i.id for i in items or []]
+            dup = {i for i in ids if ids.count(i) > 1}
+            if dup:
+                raise ValueError(f"{name}: duplicate id {sorted(dup)[0]!r}")
+        return self
+
+
+class Msrp(_Model):
+    """Manufacturer's suggested retail price: base plus manufacturer-installed options.
+
+    Destination charges and dealer add-ons are recorded but excluded (26 CFR 1.30D-2(b)(29)).
+    """
+
+    base: Money
+    manufacturer_options: Money = Decimal(0)
+    destination: Money = Decimal(0)
+    dealer_addons: Money = Decimal(0)
+
+    @property
+    def total(self) -> Decimal:
+        return self.base + self.manufacturer_options
+
+
+class Vehicle(_Model):
+    vin: _Str
+    manufacturer: _Str
+    model: _Str
+    model_year: int = Field(ge=1990, le=2100)
+    epa_label_class: Optional[_Str] = None
+    gvwr_lbs: Optional[int] = Field(None, gt=0, le=200000)
+    motor_vehicle: Optional[bool] = Field(True, description="Manufactured for public roads, at least four wheels.")
+    qualified_manufacturer: Optional[bool] = None
+    final_assembly_country: Optional[Country] = None
+    msrp: Optional[Msrp] = None
+    battery: Optional[Battery] = None
+
+
+class Purchase(_Model):
+    binding_contract_date: Optional[date] = None
+    first_payment_date: Optional[date] = None
+    first_payment_kind: Optional[PaymentKind] = None
+    sale_date: Optional[date] = None
+    placed_in_service_date: Optional[date] = None
+    original_use: Optional[bool] = True
+    for_resale: Optional[bool] = False
+    seller_report: Optional[bool] = None
+
+
+class TaxYear(_Model):
+    filing_status: FilingStatus
+    magi: Money
+
+
+class Buyer(_Model):
+    current_year: Optional[TaxYear] = None
+    preceding_year: Optional[TaxYear] = None
+
+
+class Case(_Model):
+    """What one determination reads: a vehicle, and either a purchase (with an optional buyer)
+    or a date ``on`` for the vehicle-level question (maximum credit, buyer not assessed)."""
+
+    id: Optional[_Str] = None
+    vehicle: Vehicle
+    purchase: Optional[Purchase] = None
+    buyer: Optional[Buyer] = None
+    on: Optional[date] = None
+
+    @model_validator(mode="after")
+    def _question(self) -> "Case":
+        if self.purchase is None and self.on is None:
+            raise ValueError("give a purchase, or a date 'on' for the vehicle-level question")
+        if self.buyer is not None and self.purchase is None:
+            raise ValueError("a buyer needs a purchase")
+        return self

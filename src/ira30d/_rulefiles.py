@@ -1,0 +1,377 @@
+"""Reading and checking the rule files in ``rules/``: schemas, units, static checks.
+
+The result is a :class:`RuleBook`, plain data that the compiler and the measures read.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import _conditions as C
+from ._countries import CountryList, load_country_file
+from ._errors import RuleFileError
+from ._yaml import load_yaml
+
+DateField = Literal["acquired", "contract", "sale", "placed_in_service"]
+Confidence = Literal["C", "C2", "U", "D"]
+Status = Literal["met", "not_met", "undetermined", "not_applicable"]
+_SCALE = {"usd": 100, "kwh": 1000, "share": 1_000_000, "lbs": 1}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reference(_Strict):
+    title: str
+    excerpt: Optional[str] = None
+    note: Optional[str] = None
+
+
+class ParameterSpec(_Strict):
+    description: str
+    unit: Literal["usd", "kwh", "lbs", "share", "date", "list", "mapping", "formula", "choice"]
+    on: DateField = "placed_in_service"
+    keyed_by: Optional[str] = None
+    values: dict[date, Any] = Field(min_length=1)
+    reference: list[Reference] = Field(min_length=1)
+    confidence: Confidence
+    history: Optional[str] = None
+    choices: Optional[list[str]] = None
+    rounding: Optional[str] = None
+
+
+class FactSpec(_Strict):
+    type: Literal["date", "int", "bool", "str"]
+    unit: Optional[str] = None
+    label: str
+
+
+class WindowSpec(_Strict):
+    on: DateField
+    from_: Any = Field(None, alias="from")
+    to: Any = None
+    after: Any = None
+    before: Any = None
+
+
+class ExceptionSpec(_Strict):
+    id: str
+    title: str
+    citation: str
+    excerpt: str
+    inputs: list[str]
+    condition: dict[str, Any]
+
+
+class RequirementSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    kind: Literal["gate", "credit_part", "check"]
+    amount: Optional[str] = None
+    scope: Literal["vehicle", "purchase", "buyer"]
+    window: Optional[WindowSpec] = None
+    inputs: list[str] = Field(min_length=1)
+    condition: dict[str, Any]
+    citation: str = Field(min_length=3)
+    excerpt: str = Field(min_length=3)
+    confidence: Confidence
+    line_items: Optional[str] = None
+    exceptions: list[ExceptionSpec] = []
+    explain: dict[Literal["met", "not_met", "undetermined", "exception"], str]
+    when_absent: Literal["undetermined", "not_applicable"] = "undetermined"
+
+
+class RegimeSpec(_Strict):
+    id: str
+    title: str
+    window: WindowSpec
+    formula: Literal["capacity", "credit_parts"]
+    parameter: Optional[str] = None
+    phaseout: bool
+    citation: str
+    excerpt: str
+    confidence: Confidence
+
+
+class PhaseoutSpec(_Strict):
+    class Maker(_Strict):
+        aliases: list[str]
+        fractions: dict[date, Decimal]
+
+    description: str
+    citation: str
+    confidence: Confidence
+    applies_sold_through: date
+    manufacturers: dict[str, Maker]
+
+
+class NotModelled(_Strict):
+    topic: str
+    reason: str
+
+
+class ScenarioSpec(_Strict):
+    name: str
+    title: str
+    status: Literal["in_force", "hypothetical"]
+    note: str
+    add: dict[str, list[dict[str, Any]]] = {}
+    remove: dict[str, list[str]] = {}
+
+
+class RuleSetSpec(_Strict):
+    name: str
+    version: str
+    title: str
+    default_countries: str
+    facts: str
+    parameters: list[str]
+    countries: list[str]
+    requirements: list[str]
+    regimes: str
+    phaseout: str
+    scenarios: list[str]
+    not_modelled: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A dated parameter: one value is a constant; several are segments by the ``on`` date."""
+
+    name: str
+    spec: ParameterSpec
+    starts: tuple[date, ...]
+    values: tuple[Any, ...]
+
+    @property
+    def constant(self) -> bool:
+        return len(self.values) == 1
+
+    def at(self, when: date | None) -> Any:
+        """The value in force on ``when`` (a constant ignores the date); None before the first."""
+        if self.constant or when is None:
+            return self.values[-1] if self.constant else None
+        i = bisect.bisect_right(self.starts, when) - 1
+        return self.values[i] if i >= 0 else None
+
+    def first(self) -> Any:
+        return self.values[0]
+
+
+def to_fact_scale(unit: str | None, value: Any) -> Any:
+    """A rule value on the fact's integer scale: usd->cents, kwh->Wh, share->ppm, date->YYYYMMDD."""
+    if isinstance(value, bool) or isinstance(value, str):
+        return value
+    if isinstance(value, date):
+        return value.year * 10000 + value.month * 100 + value.day
+    if unit in _SCALE:
+        scaled = Decimal(value) * _SCALE[unit]
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} {unit} is finer than the fact scale 1/{_SCALE[unit]}")
+        return int(scaled)
+    if isinstance(value, (int, Decimal)) and Decimal(value) == int(value):
+        return int(value)
+    raise ValueError(f"cannot put {value!r} on a fact scale")
+
+
+@dataclass
+class RuleBook:
+    """Everything read from ``rules/``, checked."""
+
+    spec: RuleSetSpec
+    root: Path
+    digest: str
+    facts: dict[str, FactSpec]
+    parameters: dict[str, Parameter]
+    country_lists: dict[str, CountryList]
+    requirements: list[RequirementSpec]
+    regimes: list[RegimeSpec]
+    phaseout: PhaseoutSpec
+    scenarios: dict[str, ScenarioSpec]
+    not_modelled: list[NotModelled]
+    requirement_files: dict[str, str] = field(default_factory=dict)
+    conditions: dict[str, C.Cond] = field(default_factory=dict)
+
+    def param(self, name: str) -> Parameter:
+        return self.parameters[name]
+
+
+def _validated(model: type[BaseModel], raw: Any, label: str, prefix: str = "") -> Any:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "")
+        raise RuleFileError(label, loc, err["msg"]) from None
+
+
+def _parameter(name: str, spec: ParameterSpec, label: str) -> Parameter:
+    starts = tuple(sorted(spec.values))
+    values = []
+    for d in starts:
+        v = spec.values[d]
+        where = f"{name}.values.{d}"
+        if spec.unit in _SCALE:
+            items = v.values() if isinstance(v, dict) else [v]
+            for item in items:
+                if not isinstance(item, (int, Decimal)) or isinstance(item, bool) or item < 0:
+                    raise RuleFileError(label, where, f"expected a non-negative number in {spec.unit}, got {item!r}")
+                if spec.unit == "share" and item > 1:
+                    raise RuleFileError(label, where, "a share is between 0 and 1")
+                try:
+                    to_fact_scale(spec.unit, item)
+                except ValueError as exc:
+                    raise RuleFileError(label, where, str(exc)) from None
+        if spec.keyed_by and not isinstance(v, dict):
+            raise RuleFileError(label, where, f"keyed by {spec.keyed_by}: expected a mapping")
+        if spec.unit == "date" and not isinstance(v, date):
+            raise RuleFileError(label, where, "expected a date")
+        if spec.unit == "list" and not (isinstance(v, list) and all(isinstance(s, str) for s in v)):
+            raise RuleFileError(label, where, "expected a list of names")
+        if spec.unit == "choice" and v not in (spec.choices or []):
+            raise RuleFileError(label, where, f"expected one of {spec.choices}")
+        values.append(v)
+    return Parameter(name, spec, starts, tuple(values))
+
+
+def read_rulebook(root: Path) -> RuleBook:
+    """Read, validate and cross-check the rule set under ``root``."""
+    digest = hashlib.sha256()
+
+    def load(rel: str) -> Any:
+        path = root / rel
+        data = load_yaml(path, rel)
+        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+        return data
+
+    spec: RuleSetSpec = _validated(RuleSetSpec, load("ruleset.yaml"), "ruleset.yaml")
+    raw_facts = load(spec.facts)
+    if not isinstance(raw_facts, dict):
+        raise RuleFileError(spec.facts, "", "expected a mapping of fact names")
+    facts = {k: _validated(FactSpec, v, spec.facts, k) for k, v in raw_facts.items()}
+
+    parameters: dict[str, Parameter] = {}
+    for rel in spec.parameters:
+        raw = load(rel)
+        if not isinstance(raw, dict):
+            raise RuleFileError(rel, "", "expected a mapping of parameter names")
+        for name, body in raw.items():
+            if name in parameters:
+                raise RuleFileError(rel, name, "parameter defined twice")
+            parameters[name] = _parameter(name, _validated(ParameterSpec, body, rel, name), rel)
+
+    lists = {}
+    for rel in spec.countries:
+        cl = load_country_file(root / rel, rel)
+        lists[cl.name] = cl
+
+    requirements: list[RequirementSpec] = []
+    requirement_files: dict[str, str] = {}
+    for rel in spec.requirements:
+        raw = load(rel)
+        if not isinstance(raw, list):
+            raise RuleFileError(rel, "", "expected a list of requirements")
+        for i, r in enumerate(raw):
+            req = _validated(RequirementSpec, r, rel, f"[{i}]")
+            if req.id in requirement_files:
+                raise RuleFileError(rel, f"[{i}].id", f"requirement id {req.id!r} used twice")
+            requirement_files[req.id] = rel
+            requirements.append(req)
+    raw_regimes = load(spec.regimes)
+    if not isinstance(raw_regimes, list):
+        raise RuleFileError(spec.regimes, "", "expected a list of regimes")
+    regimes = [_validated(RegimeSpec, r, spec.regimes, f"[{i}]") for i, r in enumerate(raw_regimes)]
+    phaseout = _validated(PhaseoutSpec, load(spec.phaseout), spec.phaseout)
+    scenarios = {}
+    for rel in spec.scenarios:
+        sc = _validated(ScenarioSpec, load(rel), rel)
+        scenarios[sc.name] = sc
+    raw_nm = load(spec.not_modelled)
+    not_modelled = [_validated(NotModelled, r, spec.not_modelled, f"[{i}]") for i, r in enumerate(raw_nm or [])]
+
+    book = RuleBook(spec, root, digest.hexdigest(), facts, parameters, lists, requirements, regimes,
+                    phaseout, scenarios, not_modelled, requirement_files)
+    _check(book)
+    return book
+
+
+def window_condition(window: WindowSpec | None, book: RuleBook, label: str, path: str) -> C.Cond:
+    """The date window as a condition on its date fact (bounds: from/to inclusive, after/before strict)."""
+    if window is None:
+        return C.TRUE
+    atoms = []
+    for bound, op in (("from_", "ge"), ("to", "le"), ("after", "gt"), ("before", "lt")):
+        value = getattr(window, bound)
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            if set(value) != {"param"} or value["param"] not in book.parameters:
+                raise RuleFileError(label, f"{path}.window.{bound.rstrip('_')}", "expected a date or {param: NAME} of a known date parameter")
+            value = book.parameters[value["param"]].first()
+        if not isinstance(value, date):
+            raise RuleFileError(label, f"{path}.window.{bound.rstrip('_')}", "expected a date")
+        atoms.append(C.Atom(window.on, op, to_fact_scale(None, value)))
+    return C.All(tuple(atoms))
+
+
+def _check(book: RuleBook) -> None:
+    """Static checks: names resolve, units fit, ids unique, regimes neither gap nor overlap."""
+    for req in book.requirements:
+        label = book.requirement_files[req.id]
+        if req.kind == "credit_part" and req.amount not in book.parameters:
+            raise RuleFileError(label, f"{req.id}.amount", f"unknown parameter {req.amount!r}")
+        for name in req.inputs:
+            if name not in book.facts:
+                raise RuleFileError(label, f"{req.id}.inputs", f"unknown fact {name!r}")
+        conds = [("condition", req.condition)] + [(f"exceptions.{e.id}.condition", e.condition) for e in req.exceptions]
+        for where, raw in conds:
+            cond = C.parse(raw, f"{req.id}.{where}", lambda p, why: RuleFileError(label, p, why))
+            for atom in C.walk_atoms(cond):
+                _check_atom(book, atom, label, f"{req.id}.{where}")
+            book.conditions[f"{req.id}.{where}"] = cond
+        window_condition(req.window, book, label, req.id)
+    # regimes tile the placed-in-service axis from the first start with no gap and no overlap
+    spans = []
+    for reg in book.regimes:
+        w = reg.window
+        if w.on != "placed_in_service" or w.from_ is None or w.after or w.before:
+            raise RuleFileError(book.spec.regimes, f"{reg.id}.window", "a regime window is {on: placed_in_service, from: DATE, to: DATE?}")
+        spans.append((w.from_, w.to, reg.id))
+        if reg.formula == "capacity" and reg.parameter not in book.parameters:
+            raise RuleFileError(book.spec.regimes, f"{reg.id}.parameter", f"unknown parameter {reg.parameter!r}")
+    spans.sort(key=lambda s: s[0])
+    for (s0, e0, id0), (s1, _, id1) in zip(spans, spans[1:]):
+        if e0 is None or (s1 - e0).days != 1:
+            raise RuleFileError(book.spec.regimes, f"{id1}.window", f"gap or overlap after regime {id0}")
+    if spans and spans[-1][1] is not None:
+        raise RuleFileError(book.spec.regimes, f"{spans[-1][2]}.window", "the last regime must be open-ended")
+    for name, p in book.parameters.items():
+        if p.spec.keyed_by and p.spec.keyed_by not in ("msrp_class", "filing_status"):
+            raise RuleFileError("parameters", f"{name}.keyed_by", f"unknown category {p.spec.keyed_by!r}")
+    if book.spec.default_countries != "baseline":
+        raise RuleFileError("ruleset.yaml", "default_countries", "only 'baseline' (all lists as shipped) is defined")
+
+
+def _check_atom(book: RuleBook, atom: C.Atom, label: str, path: str) -> None:
+    if atom.fact not in book.facts:
+        raise RuleFileError(label, path, f"unknown fact {atom.fact!r}")
+    ref = atom.operand
+    if isinstance(ref, C.ParamRef):
+        if ref.name not in book.parameters:
+            raise RuleFileError(label, path, f"unknown parameter {ref.name!r}")
+        p = book.parameters[ref.name]
+        if bool(p.spec.keyed_by) != bool(ref.key):
+            raise RuleFileError(label, path, f"parameter {ref.name!r} {'needs' if p.spec.keyed_by else 'takes no'} key")
+        if ref.key and ref.key not in book.facts:
+            raise RuleFileError(label, path, f"unknown key fact {ref.key!r}")
+        unit = book.facts[atom.fact].unit
+        if p.spec.unit != (unit or "date") and not (p.spec.unit == "date" and book.facts[atom.fact].type == "date"):
+            raise RuleFileError(label, path, f"unit mismatch: fact {atom.fact!r} is {unit}, parameter {ref.name!r} is {p.spec.unit}")

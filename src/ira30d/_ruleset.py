@@ -1,0 +1,300 @@
+"""A loaded, compiled rule set bound to one set of country lists and one engine backend."""
+from __future__ import annotations
+
+import functools
+import hashlib
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional
+
+from . import _conditions as C
+from ._backends import Backend, make_backend
+from ._countries import Countries, load_country_file
+from ._determination import Determination, Finding, Provenance
+from ._errors import InputError
+from ._measures import Measured, Measurer, capacity_amount, pct
+from ._models import Case
+from ._rulefiles import Parameter, RuleBook, read_rulebook, to_fact_scale, window_condition
+
+_PY_TYPES = {"date": int, "int": int, "bool": bool, "str": str}
+
+
+def rules_dir() -> Path:
+    """Where the shipped rule files are: inside the installed package, else the source tree's ``rules/``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent.parent / "rules"):
+        if (candidate / "ruleset.yaml").is_file():
+            return candidate
+    raise FileNotFoundError("ira30d rule files not found (expected ira30d/rules or ./rules)")
+
+
+@functools.lru_cache(maxsize=8)
+def _read(root: str) -> RuleBook:
+    return read_rulebook(Path(root))
+
+
+def _resolve(cond: C.Cond, book: RuleBook) -> C.Cond:
+    """Replace parameter references by literal values on the fact scale (dated ones as date segments)."""
+    if not isinstance(cond, C.Atom):
+        items = tuple(_resolve(c, book) for c in cond.items)
+        return C.All(items) if isinstance(cond, C.All) else C.Any_(items)
+    unit = book.facts[cond.fact].unit
+    ref = cond.operand
+    if not isinstance(ref, C.ParamRef):
+        return C.Atom(cond.fact, cond.op, to_fact_scale(unit, ref))
+    p = book.parameters[ref.name]
+
+    def at(value: Any) -> C.Cond:
+        if ref.key is None:
+            return C.Atom(cond.fact, cond.op, to_fact_scale(unit, value))
+        return C.Any_(tuple(C.conj(C.Atom(ref.key, "eq", k), C.Atom(cond.fact, cond.op, to_fact_scale(unit, v)))
+                            for k, v in value.items()))
+
+    if p.constant:
+        return at(p.values[0])
+    segments = []
+    for i, (start, value) in enumerate(zip(p.starts, p.values)):
+        bounds = [C.Atom(p.spec.on, "ge", to_fact_scale(None, start))]
+        if i + 1 < len(p.starts):
+            bounds.append(C.Atom(p.spec.on, "lt", to_fact_scale(None, p.starts[i + 1])))
+        segments.append(C.conj(*bounds, at(value)))
+    return C.Any_(tuple(segments))
+
+
+def compile_rules(book: RuleBook) -> list[tuple[str, C.Cond]]:
+    """Each requirement as up to 3 + exceptions engine rules: applies (|a), met (|m), not met (|n),
+    exception i (|xi); each regime as one rule (regime|id)."""
+    out: list[tuple[str, C.Cond]] = []
+    for req in book.requirements:
+        label = book.requirement_files[req.id]
+        window = window_condition(req.window, book, label, req.id)
+        cond = _resolve(book.conditions[f"{req.id}.condition"], book)
+        if window.items:
+            out.append((f"{req.id}|a", window))
+        out.append((f"{req.id}|m", C.conj(window, cond)))
+        out.append((f"{req.id}|n", C.conj(window, C.negate(cond))))
+        for i, exc in enumerate(req.exceptions):
+            out.append((f"{req.id}|x{i}", C.conj(window, _resolve(book.conditions[f"{req.id}.exceptions.{exc.id}.condition"], book))))
+    for reg in book.regimes:
+        out.append((f"regime|{reg.id}", window_condition(reg.window, book, book.spec.regimes, reg.id)))
+    return out
+
+
+class RuleSet:
+    """The §30D rules, compiled, with the country lists they use.
+
+    >>> rs = RuleSet.load()
+    >>> rs.countries.name
+    'baseline'
+    >>> rs.with_countries(add={"cma_partners": ["GB"]}, name="uk").countries.name
+    'uk'
+    """
+
+    def __init__(self, book: RuleBook, countries: Countries, backend: str = "auto") -> None:
+        self.book = book
+        self.countries = countries
+        self._backend_choice = backend
+        self._measurer = Measurer(book, countries)
+        self._compiled = compile_rules(book)
+        types = {k: _PY_TYPES[f.type] for k, f in book.facts.items()}
+        self._params = {r.id: self._param_names(r) for r in book.requirements}
+        self._backend: Backend = make_backend(backend, self._compiled, types)
+
+    # -- construction ------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, backend: str = "auto") -> "RuleSet":
+        """Load the rule set at ``path`` (default: the shipped rules) with its baseline country lists."""
+        book = _read(str(Path(path).resolve() if path else rules_dir()))
+        return cls(book, Countries.build("baseline", book.country_lists), backend)
+
+    @property
+    def backend(self) -> str:
+        return self._backend.name
+
+    def with_countries(self, add: Mapping[str, Iterable[Any]] | None = None,
+                       remove: Mapping[str, Iterable[str]] | None = None, *,
+                       name: Optional[str] = None, files: Iterable[str | Path] = ()) -> "RuleSet":
+        """The same rules with country lists changed: members added or removed, or whole lists
+        replaced from files (a file's ``name`` says which list it replaces)."""
+        lists = dict(self.countries.lists)
+        for f in files:
+            cl = load_country_file(Path(f), str(f))
+            if cl.name not in lists:
+                raise InputError("countries", f"{f}: unknown list {cl.name!r}; known: {', '.join(sorted(lists))}", "unknown_list")
+            lists[cl.name] = cl
+        base = Countries.build(self.countries.name, lists)
+        label = name or "+".join([self.countries.name] + [f"{ln}+{'+'.join(str(c) if isinstance(c, str) else c['code'] for c in cs)}" for ln, cs in (add or {}).items()])
+        return RuleSet(self.book, base.overlay(label, add or {}, remove or {}), self._backend_choice)
+
+    def scenario(self, *names: str) -> "RuleSet":
+        """The same rules with the named bundled scenarios (``uk_pact``, ``eu_pact``) overlaid."""
+        rs = self
+        for n in names:
+            if n not in self.book.scenarios:
+                raise InputError("scenario", f"unknown scenario {n!r}; known: {', '.join(sorted(self.book.scenarios))}", "unknown_scenario")
+            sc = self.book.scenarios[n]
+            rs = RuleSet(self.book, rs.countries.overlay(f"{rs.countries.name}+{n}", sc.add, sc.remove), self._backend_choice)
+        return rs
+
+    # -- evaluation --------------------------------------------------------------------------
+    def evaluate(self, case: Case | Mapping[str, Any], *, method: Optional[str] = None) -> Determination:
+        """Decide one case. ``case`` is a :class:`Case` or its JSON-shaped dict."""
+        if not isinstance(case, Case):
+            case = Case.model_validate(case)
+        m = self._measurer.measure(case, method)
+        fired = self._backend.fire(m.facts)
+        findings = [self._finding(req, case, m, fired) for req in self.book.requirements]
+        return self._decide(case, m, fired, findings)
+
+    def _finding(self, req: Any, case: Case, m: Measured, fired: set[str]) -> Finding:
+        f = m.facts
+        scope_given = {"vehicle": True, "purchase": case.purchase is not None, "buyer": case.buyer is not None}[req.scope]
+        missing = [i for i in req.inputs if i not in f]
+        exception = None
+        if not scope_given:
+            status, text = "not_applicable", f"Not assessed: no {req.scope} given (vehicle-level question)."
+        elif req.window is not None and req.window.on not in f:
+            status, missing = "undetermined", [req.window.on, *missing]
+            text = f"Undetermined: the {req.window.on.replace('_', ' ')} date is missing."
+        elif req.window is not None and f"{req.id}|a" not in fired:
+            status, text = "not_applicable", f"Does not apply on this {req.window.on.replace('_', ' ')} date."
+        else:
+            hits = [e for i, e in enumerate(req.exceptions) if f"{req.id}|x{i}" in fired]
+            if f"{req.id}|m" in fired:
+                status = "met"
+            elif hits:
+                status, exception = "met", hits[0].id
+            elif f"{req.id}|n" in fired:
+                status = "not_met"
+            elif req.when_absent == "not_applicable" and missing:
+                status = "not_applicable"
+            else:
+                status = "undetermined"
+            key = "exception" if exception else status
+            text = req.explain.get(key, "")
+            if status == "not_applicable":
+                text = "Nothing to compare."
+            elif status == "undetermined" and not text:
+                text = f"Missing: {', '.join(missing)}."
+        shown = self._display(req, case, m)
+        try:
+            text = text.format(**shown)
+        except (KeyError, IndexError):
+            pass
+        return Finding(
+            id=req.id, title=req.title, kind=req.kind, status=status, explanation=text,
+            actual={k: shown[k] for k in req.inputs if k in shown},
+            required={k: shown[k] for k in self._params_of(req) if k in shown},
+            citation=req.citation, excerpt=req.excerpt, confidence=req.confidence, exception=exception,
+            missing=missing if status == "undetermined" else [],
+            line_items=m.line_items.get(req.line_items, []) if req.line_items and status != "not_applicable" else [],
+        )
+
+    def _params_of(self, req: Any) -> tuple[str, ...]:
+        return self._params[req.id]
+
+    def _param_names(self, req: Any) -> tuple[str, ...]:
+        conds = [self.book.conditions[f"{req.id}.condition"]]
+        conds += [self.book.conditions[f"{req.id}.exceptions.{e.id}.condition"] for e in req.exceptions]
+        names = {a.operand.name for c in conds for a in C.walk_atoms(c) if isinstance(a.operand, C.ParamRef)}
+        return tuple(sorted(names))
+
+    def _display(self, req: Any, case: Case, m: Measured) -> dict[str, str]:
+        shown = {k: _show(self.book.facts[k].type, self.book.facts[k].unit, v) for k, v in m.facts.items()}
+        for name in self._params_of(req):
+            p = self.book.parameters[name]
+            when = _fact_date(m.facts.get(p.spec.on))
+            value = p.at(when)
+            if value is None:
+                continue
+            if p.spec.keyed_by:
+                key_fact = next(a.operand.key for c in [self.book.conditions[f"{req.id}.condition"]]
+                                for a in C.walk_atoms(c) if isinstance(a.operand, C.ParamRef) and a.operand.name == name)
+                key = m.facts.get(key_fact)
+                if key not in value:
+                    continue
+                value = value[key]
+            shown[name] = _show_param(p, value)
+        return shown
+
+    def _decide(self, case: Case, m: Measured, fired: set[str], findings: list[Finding]) -> Determination:
+        gates = [f for f in findings if f.kind == "gate"]
+        parts = [f for f in findings if f.kind == "credit_part"]
+        regime = next((r for r in self.book.regimes if f"regime|{r.id}" in fired), None)
+        amount, detail = Decimal(0), ""
+        if regime is None:
+            detail = "no credit regime applies on this placed-in-service date" if "placed_in_service" in m.facts else "placed-in-service date missing"
+        elif regime.formula == "capacity":
+            formula = self.book.parameters[regime.parameter].at(_fact_date(m.facts["placed_in_service"]))
+            fraction, why = m.phaseout if regime.phaseout else (Fraction(1), "")
+            kwh = case.vehicle.battery.capacity_kwh if case.vehicle.battery else None
+            if kwh is not None:
+                amount = capacity_amount(formula, kwh, fraction)
+                detail = (f"${formula['base']:,} + capacity amount for {kwh} kWh "
+                          f"(${formula['step']} from {formula['step_from_kwh']} kWh, ${formula['step']}/kWh above "
+                          f"{formula['per_kwh_above']} kWh, capacity part <= ${formula['capacity_cap']:,}, total <= ${formula['total_cap']:,})"
+                          + (f"; {why}" if why else ""))
+        else:
+            met = [f for f in parts if f.status == "met"]
+            amount = sum((Decimal(self.book.parameters[self._req(f.id).amount].at(None)) for f in met), Decimal(0))
+            detail = " + ".join(f"${self.book.parameters[self._req(f.id).amount].at(None):,} ({f.title.lower()})" for f in met) or "no requirement met for an amount"
+        statuses = {f.status for f in gates}
+        in_regime_parts = parts if regime is not None and regime.formula == "credit_parts" else []
+        if "not_met" in statuses or regime is None and "placed_in_service" in m.facts:
+            failed = [f.id for f in gates if f.status == "not_met"]
+            if failed:
+                detail = f"no credit: not met: {', '.join(failed)} (otherwise {detail})"
+            verdict, amount = "not_eligible", Decimal(0)
+        elif "undetermined" in statuses or any(f.status == "undetermined" for f in in_regime_parts) or regime is None:
+            verdict = "undetermined"
+        else:
+            verdict = "eligible" if amount > 0 else "not_eligible"
+        question = "buyer" if case.buyer else "purchase" if case.purchase else "vehicle"
+        return Determination(
+            case_id=case.id, vin=case.vehicle.vin, question=question, verdict=verdict, amount=amount,
+            regime=regime.id if regime else None, regime_citation=regime.citation if regime else None,
+            amount_detail=detail, critical_minerals_method=m.method, basis=m.basis, figures=m.figures,
+            findings=findings,
+            provenance=Provenance(
+                ruleset=self.book.spec.name, ruleset_version=self.book.spec.version, ruleset_hash=self.book.digest,
+                countries=self.countries.name, countries_hash=self.countries.hash,
+                input_hash=hashlib.sha256(case.model_dump_json().encode()).hexdigest(), backend=self._backend.name),
+        )
+
+    def _req(self, rid: str) -> Any:
+        return next(r for r in self.book.requirements if r.id == rid)
+
+
+def _fact_date(v: Optional[int]) -> Optional[date]:
+    return None if v is None else date(v // 10000, v // 100 % 100, v % 100)
+
+
+def _show(ftype: str, unit: Optional[str], v: Any) -> str:
+    if ftype == "date":
+        return _fact_date(v).isoformat()  # type: ignore[union-attr]
+    if ftype == "bool":
+        return "yes" if v else "no"
+    if unit == "usd":
+        return f"${Decimal(v) / 100:,.2f}"
+    if unit == "share":
+        return pct(Fraction(v, 1_000_000))
+    if unit == "kwh":
+        return f"{Decimal(v) / 1000:f} kWh".replace(".000 ", " ")
+    if unit == "lbs":
+        return f"{v:,} lbs"
+    return str(v)
+
+
+def _show_param(p: Parameter, value: Any) -> str:
+    unit = p.spec.unit
+    if unit == "usd":
+        return f"${Decimal(value):,.2f}"
+    if unit == "share":
+        return pct(Decimal(value))
+    if unit == "kwh":
+        return f"{value} kWh"
+    if unit == "lbs":
+        return f"{value:,} lbs"
+    return str(value)
