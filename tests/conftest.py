@@ -1,0 +1,74 @@
+"""Shared fixtures: rule sets per backend and a builder for cases."""
+from __future__ import annotations
+
+import copy
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import ira30d
+from ira30d import RuleSet
+from ira30d._backends import durable_available
+
+settings.register_profile("default", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+BACKENDS = ["python"] + (["durable"] if durable_available() else [])
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def rs(request: pytest.FixtureRequest) -> RuleSet:
+    """The shipped rule set, once per available backend."""
+    return RuleSet.load(backend=request.param)
+
+
+@pytest.fixture(scope="session")
+def plain() -> RuleSet:
+    return RuleSet.load(backend="python")
+
+
+def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = merge(out[k], v)
+        elif v is None:
+            out.pop(k, None)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+BASE: dict[str, Any] = {
+    "vehicle": {
+        "vin": "TESTVIN0000000001", "manufacturer": "Example Motors", "model": "E1", "model_year": 2024,
+        "epa_label_class": "small_suv", "gvwr_lbs": 5000, "qualified_manufacturer": True,
+        "final_assembly_country": "US", "msrp": {"base": "50000"},
+        "battery": {"capacity_kwh": "60", "certified": {
+            "critical_minerals_share": "0.9", "battery_components_share": "0.9",
+            "feoc_compliant_components": True, "feoc_compliant_minerals": True}},
+    },
+    "purchase": {"binding_contract_date": "2024-06-01", "first_payment_date": "2024-06-01",
+                 "first_payment_kind": "deposit", "sale_date": "2024-06-01", "placed_in_service_date": "2024-06-01",
+                 "original_use": True, "for_resale": False, "seller_report": True},
+    "buyer": {"current_year": {"filing_status": "single", "magi": "100000"},
+              "preceding_year": {"filing_status": "single", "magi": "100000"}},
+}
+
+
+def case(**over: Any) -> dict[str, Any]:
+    """The base eligible 2024 case with nested overrides (``None`` deletes a key)."""
+    return merge(BASE, over)
+
+
+def on(day: str, **over: Any) -> dict[str, Any]:
+    """The base case with every purchase date set to ``day``."""
+    dates = {k: day for k in ("binding_contract_date", "first_payment_date", "sale_date", "placed_in_service_date")}
+    return merge(case(purchase=dates), over)
+
+
+def status(d: ira30d.Determination, rid: str) -> str:
+    return d.finding(rid).status

@@ -1,0 +1,135 @@
+"""What a determination says and records."""
+import json
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+import ira30d
+from conftest import case, status
+
+
+def test_missing_input_is_undetermined_and_named(rs):
+    d = rs.evaluate(case(vehicle={"gvwr_lbs": None, "msrp": None}))
+    assert status(d, "gvwr") == "undetermined" and d.finding("gvwr").missing == ["gvwr_lbs"]
+    assert set(d.finding("msrp_cap").missing) == {"msrp"}
+    assert d.verdict == "undetermined"
+
+
+def test_missing_input_never_counts_as_a_failure(rs):
+    d = rs.evaluate(case(vehicle={"qualified_manufacturer": None}))
+    assert status(d, "qualified_manufacturer") == "undetermined" and d.verdict == "undetermined"
+    assert d.amount == Decimal(7500)  # the amount if the undetermined requirement is met
+
+
+def test_a_failed_gate_outweighs_an_undetermined_one(rs):
+    d = rs.evaluate(case(vehicle={"qualified_manufacturer": None, "gvwr_lbs": 20000}))
+    assert d.verdict == "not_eligible" and d.amount == 0
+
+
+def test_vehicle_level_question_does_not_assess_the_buyer(rs):
+    v = case()["vehicle"]
+    d = rs.evaluate({"vehicle": v, "on": "2024-03-01"})
+    assert d.question == "vehicle" and d.amount == Decimal(7500) and d.verdict == "eligible"
+    for rid in ("magi_limit", "original_use", "seller_report"):
+        f = d.finding(rid)
+        assert f.status == "not_applicable" and f.explanation.startswith("Not assessed")
+
+
+def test_purchase_without_buyer_is_the_maximum_credit(rs):
+    d = rs.evaluate(case(buyer=None))
+    assert d.question == "purchase" and status(d, "magi_limit") == "not_applicable" and d.amount == 7500
+
+
+def test_finding_carries_actual_required_citation_and_excerpt(rs):
+    f = rs.evaluate(case(vehicle={"gvwr_lbs": 14000})).finding("gvwr")
+    assert f.actual == {"gvwr_lbs": "14,000 lbs"} and f.required == {"gvwr_limit_lbs": "14,000 lbs"}
+    assert f.citation == "26 U.S.C. 30D(d)(1)(E)" and "14,000 pounds" in f.excerpt
+    assert "14,000 lbs is not under 14,000 lbs" in f.explanation
+
+
+def test_json_round_trip_and_schema_version(rs):
+    d = rs.evaluate(ira30d.example("full_credit_2024"))
+    again = ira30d.Determination.from_json(d.to_json())
+    assert again == d and json.loads(d.to_json())["schema_version"] == "1"
+    assert json.loads(d.to_json())["amount"] == "7500"
+
+
+def test_provenance_records_rules_countries_input_and_backend(rs):
+    d = rs.evaluate(case())
+    p = d.provenance
+    assert p.ruleset_version == rs.book.spec.version and len(p.ruleset_hash) == 64
+    assert p.countries == "baseline" and p.countries_hash == rs.countries.hash
+    assert p.backend == rs.backend
+    assert rs.evaluate(case(vehicle={"gvwr_lbs": 5001})).provenance.input_hash != p.input_hash
+
+
+def test_text_and_html_rendering(rs):
+    d = rs.evaluate(ira30d.example("over_msrp_cap"))
+    text = str(d)
+    assert "not eligible" in text and "[NOT MET]" in text and "exceeds the other cap of $55,000.00" in text
+    html = d._repr_html_()
+    assert html.startswith("<div>") and "<table>" in html and "MSRP at or under" in html
+
+
+def test_adding_gb_flips_the_critical_minerals_half_and_says_why(rs):
+    ex = ira30d.example("uk_processed_lithium")
+    base = rs.evaluate(ex)
+    uk = rs.scenario("uk_pact").evaluate(ex)
+    assert status(base, "critical_minerals") == "not_met" and status(uk, "critical_minerals") == "met"
+    assert (base.amount, uk.amount) == (Decimal(3750), Decimal(7500))
+    assert uk.provenance.countries == "baseline+uk_pact" and uk.provenance.countries_hash != base.provenance.countries_hash
+    reasons = [i["reason"] for i in uk.finding("critical_minerals").line_items if i["qualifies"]]
+    assert any("GB (cma_partners: US-UK critical minerals agreement (hypothetical))" in r for r in reasons)
+    ad_hoc = rs.with_countries(add={"cma_partners": ["GB"]}).evaluate(ex)
+    assert ad_hoc.amount == Decimal(7500) and "GB" in ad_hoc.provenance.countries
+
+
+def test_two_rule_sets_live_side_by_side_and_can_be_rebuilt(rs):
+    ex = ira30d.example("uk_processed_lithium")
+    for _ in range(3):  # a notebook cell re-run
+        uk = ira30d.RuleSet.load(backend=rs.backend).scenario("uk_pact")
+        assert uk.evaluate(ex).amount == 7500 and rs.evaluate(ex).amount == 3750
+
+
+def test_user_country_file_replaces_a_list(rs, tmp_path):
+    f = tmp_path / "cma.yaml"
+    f.write_text("name: cma_partners\ndescription: mine\nmembers:\n  - {code: GB, since: 2020-01-01, instrument: test}\n")
+    d = rs.with_countries(files=[f], name="mine").evaluate(ira30d.example("uk_processed_lithium"))
+    assert d.amount == 7500 and d.provenance.countries == "mine"
+
+
+def test_unknown_country_code_suggests_one():
+    with pytest.raises(ValidationError) as e:
+        ira30d.Case.model_validate(case(vehicle={"final_assembly_country": "UK"}))
+    assert "final_assembly_country" in str(e.value) and "did you mean GB" in str(e.value)
+
+
+@pytest.mark.parametrize("bad, field", [
+    ({"vehicle": {"gvwr_lbs": -1}}, "gvwr_lbs"),
+    ({"vehicle": {"msrp": {"base": "NaN"}}}, "base"),
+    ({"vehicle": {"msrp": {"base": "Infinity"}}}, "base"),
+    ({"vehicle": {"battery": {"capacity_kwh": "-3"}}}, "capacity_kwh"),
+    ({"purchase": {"placed_in_service_date": "2024-02-30"}}, "placed_in_service_date"),
+    ({"vehicle": {"colour": "red"}}, "colour"),
+])
+def test_bad_input_names_the_field(bad, field):
+    with pytest.raises(ValidationError) as e:
+        ira30d.evaluate(case(**bad))
+    assert field in str(e.value)
+
+
+def test_unknown_label_class_is_an_input_error(rs):
+    with pytest.raises(ira30d.InputError) as e:
+        rs.evaluate(case(vehicle={"epa_label_class": "spaceship"}))
+    assert e.value.field == "vehicle.epa_label_class" and "small_suv" in e.value.reason
+
+
+def test_bundled_examples_cover_the_demo_outcomes(rs):
+    got = {n: rs.evaluate(ira30d.example(n)) for n in ira30d.example_names()}
+    assert got["full_credit_2024"].amount == 7500
+    assert got["minerals_half_only"].amount == 3750
+    assert got["feoc_components_2024"].amount == 0 and status(got["feoc_components_2024"], "feoc_components") == "not_met"
+    assert got["over_msrp_cap"].amount == 0 and status(got["over_msrp_cap"], "msrp_cap") == "not_met"
+    assert got["acquired_after_termination"].amount == 0 and status(got["acquired_after_termination"], "termination") == "not_met"
+    assert got["pre_2023_formula"].regime == "pre_ira" and got["pre_2023_formula"].amount == 3750
