@@ -1,0 +1,82 @@
+"""Two engines, one rule set: identical determinations, safe under threads and long runs."""
+import gc
+import resource
+import threading
+
+import pytest
+from hypothesis import given, settings
+
+import ira30d
+from ira30d import EngineError, RuleSet
+from ira30d._backends import durable_available
+from strategies import cases
+
+needs_durable = pytest.mark.skipif(not durable_available(), reason="durable-rules not importable (Python 3.13+)")
+PLAIN = RuleSet.load(backend="python")
+
+
+def same(a, b):
+    return a.model_dump(exclude={"provenance": {"backend"}}) == b.model_dump(exclude={"provenance": {"backend"}})
+
+
+@needs_durable
+@settings(max_examples=2000)
+@given(cases())
+def test_durable_and_python_backends_agree(c):
+    durable = DURABLE.evaluate(c)
+    plain = PLAIN.evaluate(c)
+    assert same(durable, plain), (durable.explain(), plain.explain())
+
+
+DURABLE = RuleSet.load(backend="durable") if durable_available() else None
+
+
+def test_auto_backend_and_recorded_choice():
+    rs = RuleSet.load()
+    assert rs.backend == ("durable" if durable_available() else "python")
+    assert ira30d.evaluate(ira30d.example("full_credit_2024")).provenance.backend == rs.backend
+    with pytest.raises(EngineError):
+        RuleSet.load(backend="drools")
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+@pytest.mark.parametrize("backend", ["python"] + (["durable"] if durable_available() else []))
+def test_long_run_leaves_no_state_and_memory_flat(backend):
+    rs = RuleSet.load(backend=backend)
+    cases_ = [ira30d.example(n) for n in ("minerals_half_only", "over_msrp_cap", "acquired_after_termination", "pre_2023_formula")]
+    expected = [rs.evaluate(c) for c in cases_]
+    n = 100_000 if backend == "durable" else 20_000
+    for i in range(n // 10):
+        assert rs.evaluate(cases_[i % 4]) == expected[i % 4]
+    gc.collect()
+    start = _rss_kib()
+    for i in range(n - n // 10):
+        d = rs.evaluate(cases_[i % 4])
+    gc.collect()
+    assert d == expected[(n - n // 10 - 1) % 4]
+    assert _rss_kib() - start < 20_000, "RSS grew by more than 20 MiB"
+
+
+@pytest.mark.parametrize("threads", [4, 8])
+def test_threads_give_the_sequential_results(rs, threads):
+    work = [ira30d.example(n) for n in ira30d.example_names()] * 25
+    expected = [rs.evaluate(c) for c in work]
+    results = [None] * len(work)
+
+    def run(k):
+        for i in range(k, len(work), threads):
+            results[i] = rs.evaluate(work[i])
+
+    ts = [threading.Thread(target=run, args=(k,)) for k in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert results == expected
