@@ -117,12 +117,20 @@ class Countries:
         digest = hashlib.sha256(json.dumps(canon, sort_keys=True).encode()).hexdigest()
         return cls(name, dict(lists), digest)
 
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, str], tuple[Member, ...]] = {}
+        for ln, cl in self.lists.items():
+            for m in cl.members:
+                index[(ln, m.code)] = index.get((ln, m.code), ()) + (m,)
+        object.__setattr__(self, "_index", index)
+
     def member(self, list_names: Iterable[str], code: str, on: date) -> Optional[tuple[str, Member]]:
         """The first list among ``list_names`` that holds ``code`` on ``on``, with the member."""
+        index = self._index  # type: ignore[attr-defined]
         for ln in list_names:
-            m = self.lists[ln].contains(code, on)
-            if m is not None:
-                return ln, m
+            for m in index.get((ln, code), ()):
+                if m.since <= on and (m.until is None or on <= m.until):
+                    return ln, m
         return None
 
     def overlay(self, name: str, add: Mapping[str, Iterable[Any]] = {}, remove: Mapping[str, Iterable[str]] = {}) -> "Countries":

@@ -28,7 +28,12 @@ def ppm_floor(x: Fraction) -> int:
 
 def pct(x: Fraction | Decimal) -> str:
     """A share as a percentage with up to four decimals, e.g. ``'62.5%'``."""
-    d = (Decimal(x.numerator) / Decimal(x.denominator)) if isinstance(x, Fraction) else Decimal(x)
+    if isinstance(x, Fraction):
+        if x.denominator == 1:
+            return f"{x.numerator * 100}%"
+        d = Decimal(x.numerator) / Decimal(x.denominator)
+    else:
+        d = Decimal(x)
     s = f"{(d * 100).quantize(Decimal('0.0001'), ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
     return s + "%"
 
@@ -49,11 +54,20 @@ class Measurer:
 
     def __init__(self, book: RuleBook, countries: Countries) -> None:
         self.book, self.countries = book, countries
+        self._at: dict[Optional[date], dict[str, Any]] = {}
 
     def _p(self, name: str, on: Optional[date]) -> Any:
-        p = self.book.parameters[name]
-        value = p.at(on)
-        return p.first() if value is None else value
+        """A parameter's value on a date (the first value before it starts), cached per date."""
+        values = self._at.get(on)
+        if values is None:
+            if len(self._at) > 4096:
+                self._at.clear()
+            values = self._at[on] = {}
+        if name not in values:
+            p = self.book.parameters[name]
+            value = p.at(on)
+            values[name] = p.first() if value is None else value
+        return values[name]
 
     # -- the whole case --------------------------------------------------------------------
     def measure(self, case: Case, method: Optional[str] = None) -> Measured:
@@ -154,7 +168,7 @@ class Measurer:
         known = set(self._p("applicable_critical_minerals", on))
         ep_lists = self._p("extraction_processing_lists", on)
         rec_lists = self._p("recycling_lists", on)
-        test_share = Fraction(self._p("value_added_test_share", on))
+        test_share = Decimal(self._p("value_added_test_share", on))
         entities = {e.id: e for e in b.entities}
         total = Fraction(0)
         qualifying = Fraction(0)
@@ -163,7 +177,7 @@ class Measurer:
             where = f"vehicle.battery.mineral_chains[{i}]"
             if chain.mineral.lower() not in known:
                 raise InputError(f"{where}.mineral", f"{chain.mineral!r} is not an applicable critical mineral (45X(c)(6) list in rules/)", "unknown_mineral")
-            shares: dict[str, Fraction] = {}
+            shares: dict[str, tuple[Decimal, Decimal]] = {}  # activity -> (counted, done), exact
             places: dict[str, list[str]] = {}
             for j, stage in enumerate(chain.stages):
                 if stage.entity is not None and stage.entity not in entities:
@@ -180,25 +194,26 @@ class Measurer:
                     if hit is not None:
                         counted += s.value_added
                         places.setdefault(activity, []).append(f"{s.country} ({hit[0]}: {hit[1].instrument})")
-                shares[activity] = Fraction(counted) / Fraction(done)
+                shares[activity] = (counted, done)
             value = Fraction(chain.value)
-            best = max(shares, key=lambda a: shares[a], default=None)
+            ratio = {a: Fraction(c) / Fraction(d) if 0 < c < d else Fraction(c > 0) for a, (c, d) in shares.items()}
             if method == "value_added_50":
-                passing = [a for a in ACTIVITIES if a in shares and shares[a] >= test_share]
-                by = max(passing, key=lambda a: shares[a]) if passing else None
+                passing = [a for a in ACTIVITIES if a in shares and shares[a][0] >= test_share * shares[a][1]]
+                by = max(passing, key=lambda a: ratio[a]) if passing else None
                 contribution = value if by else Fraction(0)
             else:
-                by = best if best and shares[best] > 0 else None
-                contribution = value * shares[best] if by else Fraction(0)
+                best = max(ratio, key=lambda a: ratio[a], default=None)
+                by = best if best and ratio[best] > 0 else None
+                contribution = value * ratio[best] if by else Fraction(0)
             total += value
             qualifying += contribution
             items.append({
                 "id": chain.id, "kind": "mineral_chain", "mineral": chain.mineral, "value": str(chain.value),
                 "qualifies": contribution > 0, "by": by,
-                "shares": {a: pct(s) for a, s in shares.items()},
+                "shares": {a: pct(r) for a, r in ratio.items()},
                 "places": places.get(by, []) if by else [],
                 "contribution": str(_dec(contribution)),
-                "reason": (f"{by} {pct(shares[by])} in qualifying countries: {', '.join(places[by])}" if by else
+                "reason": (f"{by} {pct(ratio[by])} in qualifying countries: {', '.join(places[by])}" if by else
                            "no activity reaches the required share in qualifying countries" if method == "value_added_50" else
                            "no value added in qualifying countries"),
             })

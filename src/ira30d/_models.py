@@ -21,7 +21,7 @@ MAX_ITEMS = 500
 MAX_STAGES = 50
 _Str = Annotated[str, Field(min_length=1, max_length=200)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=24)]
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=18)]  # exact in 28-digit Decimal arithmetic
 Share = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 
 

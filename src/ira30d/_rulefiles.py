@@ -230,6 +230,8 @@ def _parameter(name: str, spec: ParameterSpec, label: str) -> Parameter:
                     to_fact_scale(spec.unit, item)
                 except ValueError as exc:
                     raise RuleFileError(label, where, str(exc)) from None
+        if spec.unit in _SCALE or spec.unit == "formula":  # every number of the law is a Decimal
+            v = {k: Decimal(x) for k, x in v.items()} if isinstance(v, dict) else Decimal(v)
         if spec.keyed_by and not isinstance(v, dict):
             raise RuleFileError(label, where, f"keyed by {spec.keyed_by}: expected a mapping")
         if spec.unit == "date" and not isinstance(v, date):

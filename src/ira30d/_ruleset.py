@@ -145,10 +145,12 @@ class RuleSet:
             case = Case.model_validate(case)
         m = self._measurer.measure(case, method)
         fired = self._backend.fire(m.facts)
-        findings = [self._finding(req, case, m, fired) for req in self.book.requirements]
+        facts = self.book.facts
+        shown = {k: _show(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()}
+        findings = [self._finding(req, case, m, fired, shown) for req in self.book.requirements]
         return self._decide(case, m, fired, findings)
 
-    def _finding(self, req: Any, case: Case, m: Measured, fired: set[str]) -> Finding:
+    def _finding(self, req: Any, case: Case, m: Measured, fired: set[str], facts_shown: dict[str, str]) -> Finding:
         f = m.facts
         scope_given = {"vehicle": True, "purchase": case.purchase is not None, "buyer": case.buyer is not None}[req.scope]
         missing = [i for i in req.inputs if i not in f]
@@ -178,12 +180,12 @@ class RuleSet:
                 text = "Nothing to compare."
             elif status == "undetermined" and not text:
                 text = f"Missing: {', '.join(missing)}."
-        shown = self._display(req, case, m)
+        shown = self._display(req, m, facts_shown)
         try:
             text = text.format(**shown)
         except (KeyError, IndexError):
             pass
-        return Finding(
+        return Finding.model_construct(
             id=req.id, title=req.title, kind=req.kind, status=status, explanation=text,
             actual={k: shown[k] for k in req.inputs if k in shown},
             required={k: shown[k] for k in self._params_of(req) if k in shown},
@@ -201,9 +203,13 @@ class RuleSet:
         names = {a.operand.name for c in conds for a in C.walk_atoms(c) if isinstance(a.operand, C.ParamRef)}
         return tuple(sorted(names))
 
-    def _display(self, req: Any, case: Case, m: Measured) -> dict[str, str]:
-        shown = {k: _show(self.book.facts[k].type, self.book.facts[k].unit, v) for k, v in m.facts.items()}
-        for name in self._params_of(req):
+    def _display(self, req: Any, m: Measured, facts_shown: dict[str, str]) -> dict[str, str]:
+        """The fact values and the requirement's parameter values (on their dates), as text."""
+        params = self._params_of(req)
+        if not params:
+            return facts_shown
+        shown = dict(facts_shown)
+        for name in params:
             p = self.book.parameters[name]
             when = _fact_date(m.facts.get(p.spec.on))
             value = p.at(when)
@@ -252,12 +258,12 @@ class RuleSet:
         else:
             verdict = "eligible" if amount > 0 else "not_eligible"
         question = "buyer" if case.buyer else "purchase" if case.purchase else "vehicle"
-        return Determination(
+        return Determination.model_construct(
             case_id=case.id, vin=case.vehicle.vin, question=question, verdict=verdict, amount=amount,
             regime=regime.id if regime else None, regime_citation=regime.citation if regime else None,
             amount_detail=detail, critical_minerals_method=m.method, basis=m.basis, figures=m.figures,
             findings=findings,
-            provenance=Provenance(
+            provenance=Provenance.model_construct(
                 ruleset=self.book.spec.name, ruleset_version=self.book.spec.version, ruleset_hash=self.book.digest,
                 countries=self.countries.name, countries_hash=self.countries.hash,
                 input_hash=hashlib.sha256(case.model_dump_json().encode()).hexdigest(), backend=self._backend.name),
