@@ -10,28 +10,33 @@ from typing import Any, Iterator, Optional, Sequence
 from pydantic import ValidationError
 
 from ._api import default_ruleset, example, example_names, input_schema
+from ._batch import evaluate_many, read_cases
+from ._compare import compare
 from ._errors import Ira30dError
 from ._ruleset import RuleSet
 
 
 def _cases(path: str) -> Iterator[Any]:
     """A JSON file (one case or a list) or JSON Lines (one case a line); '-' reads stdin."""
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    stripped = text.lstrip()
-    if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped.strip()):
-        data = json.loads(text)
-        yield from data if isinstance(data, list) else [data]
+    if path != "-":
+        yield from read_cases(path)
+        return
+    text = sys.stdin.read()
+    if text.lstrip().startswith("["):
+        yield from json.loads(text)
         return
     for n, line in enumerate(text.splitlines(), 1):
         if line.strip():
             try:
                 yield json.loads(line)
             except json.JSONDecodeError as exc:
-                raise Ira30dError(f"{path}: line {n}: invalid JSON: {exc.msg}") from None
+                raise Ira30dError(f"<stdin>: line {n}: invalid JSON: {exc.msg}") from None
 
 
 def _ruleset(args: argparse.Namespace) -> RuleSet:
     rs = default_ruleset() if args.rules is None else RuleSet.load(args.rules)
+    if args.command == "compare":
+        return rs
     if args.countries:
         rs = rs.with_countries(files=args.countries)
     for sc in args.scenario or []:
@@ -44,10 +49,16 @@ def _ruleset(args: argparse.Namespace) -> RuleSet:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="ira30d", description="Decide and explain the §30D clean vehicle credit.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, helptext in (("demo", "evaluate the bundled example vehicles"), ("evaluate", "evaluate cases from a JSON or JSON Lines file")):
+    for name, helptext in (("demo", "evaluate the bundled example vehicles"), ("evaluate", "evaluate cases from a JSON or JSON Lines file"),
+                           ("compare", "compare cases under the baseline and scenarios")):
         p = sub.add_parser(name, help=helptext)
+        if name != "demo":
+            p.add_argument("file", help="JSON (a case or a list) or JSON Lines; '-' for stdin; 'examples' for the bundled fleet")
         if name == "evaluate":
-            p.add_argument("file", help="JSON (a case or a list) or JSON Lines; '-' for stdin")
+            p.add_argument("--progress", action="store_true", help="show a progress bar on stderr (default: on a terminal)")
+            p.add_argument("--processes", type=int, default=1, help="spread the work over N processes")
+        if name != "compare":
+            p.add_argument("--why-not", action="store_true", help="say what would flip each requirement not met")
         p.add_argument("--json", action="store_true", help="print determinations as JSON Lines")
         p.add_argument("--method", choices=["value_added_50", "traced_qualifying_value"])
         p.add_argument("--add-country", action="append", metavar="CODE", help="add a country (ISO alpha-2) to a list")
@@ -88,9 +99,23 @@ def _run(args: argparse.Namespace) -> int:
             out.write(f"  {nm.topic}: {nm.reason}\n")
         return 0
     rs = _ruleset(args)
-    cases = (example(n) for n in example_names()) if args.command == "demo" else _cases(args.file)
-    for case in cases:
-        d = rs.evaluate(case, method=args.method)
+    bundled = args.command == "demo" or args.file == "examples"
+    cases = (example(n) for n in example_names()) if bundled else _cases(args.file)
+    if args.command == "compare":
+        result = compare(cases, args.scenario or ["uk_pact", "eu_pact"], baseline=default_ruleset())
+        if args.json:
+            for row in result.rows:
+                out.write(json.dumps(row, default=str) + "\n")
+        else:
+            out.write(str(result) + "\n")
+        return 0
+    if args.why_not:
+        for case in cases:
+            d = rs.evaluate(case, method=args.method, counterfactuals=True)
+            out.write(d.to_json() + "\n" if args.json else d.explain() + "\n\n")
+        return 0
+    progress = getattr(args, "progress", False) or (args.command == "evaluate" and sys.stderr.isatty())
+    for d in evaluate_many(cases, ruleset=rs, method=args.method, processes=getattr(args, "processes", 1), progress=progress):
         out.write(d.to_json() + "\n" if args.json else d.explain() + "\n\n")
     return 0
 

@@ -29,6 +29,7 @@ class Finding(BaseModel):
     exception: Optional[str] = None
     missing: list[str] = []
     line_items: list[dict[str, Any]] = []
+    counterfactuals: list[dict[str, Any]] = []
 
 
 class Provenance(BaseModel):
@@ -89,6 +90,8 @@ class Determination(BaseModel):
             if line_items and f.status != "not_applicable":
                 for item in f.line_items:
                     lines.append(f"      - {_item_text(item)}")
+            for cf in f.counterfactuals:
+                lines.append(f"      => to flip: {cf['text']}")
         p = self.provenance
         lines.append(f"  rules {p.ruleset} {p.ruleset_version} [{p.ruleset_hash[:12]}], countries {p.countries} "
                      f"[{p.countries_hash[:12]}], method {self.critical_minerals_method}, backend {p.backend}")

@@ -1,8 +1,10 @@
 """A loaded, compiled rule set bound to one set of country lists and one engine backend."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
+import json
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -16,7 +18,8 @@ from ._determination import Determination, Finding, Provenance
 from ._errors import InputError
 from ._measures import Measured, Measurer, capacity_amount, pct
 from ._models import Case
-from ._rulefiles import Parameter, RuleBook, read_rulebook, to_fact_scale, window_condition
+from ._rulefiles import (Parameter, ParameterSpec, RuleBook, _parameter, _validated, read_rulebook, to_fact_scale,
+                         window_condition)
 
 _PY_TYPES = {"date": int, "int": int, "bool": bool, "str": str}
 
@@ -109,6 +112,35 @@ class RuleSet:
         book = _read(str(Path(path).resolve() if path else rules_dir()))
         return cls(book, Countries.build("baseline", book.country_lists), backend)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as its recipe (rule book, country lists, backend): each process builds its own engine."""
+        return (RuleSet, (self.book, self.countries, self._backend_choice))
+
+    def with_parameters(self, overrides: Mapping[str, Mapping[Any, Any]], *, name: Optional[str] = None) -> "RuleSet":
+        """The same rules with some parameters' dated values replaced, e.g. a later termination date:
+
+        >>> rs = RuleSet.load().with_parameters({"termination_acquired_after": {"2025-07-04": "2032-12-31"}}, name="no-obbba")
+        >>> rs.book.spec.version.endswith("+no-obbba")
+        True
+        """
+        params = dict(self.book.parameters)
+        for pname, values in overrides.items():
+            if pname not in params:
+                raise InputError(f"parameters.{pname}", f"unknown parameter; known: {', '.join(sorted(params))}", "unknown_parameter")
+            raw = params[pname].spec.model_dump(by_alias=True)
+            unit = raw["unit"]
+            raw["values"] = {k: (date.fromisoformat(v) if unit == "date" and isinstance(v, str) else
+                                 Decimal(str(v)) if unit in ("usd", "kwh", "lbs", "share") and isinstance(v, (str, int)) else v)
+                             for k, v in dict(values).items()}
+            label = f"override {name or pname}"
+            params[pname] = _parameter(pname, _validated(ParameterSpec, raw, label, pname), label)
+        canon = json.dumps({k: {str(d): str(v) for d, v in dict(vs).items()} for k, vs in overrides.items()}, sort_keys=True)
+        label = name or "+".join(sorted(overrides))
+        book = dataclasses.replace(
+            self.book, parameters=params, digest=hashlib.sha256((self.book.digest + canon).encode()).hexdigest(),
+            spec=self.book.spec.model_copy(update={"version": f"{self.book.spec.version}+{label}"}))
+        return RuleSet(book, self.countries, self._backend_choice)
+
     @property
     def backend(self) -> str:
         return self._backend.name
@@ -139,8 +171,10 @@ class RuleSet:
         return rs
 
     # -- evaluation --------------------------------------------------------------------------
-    def evaluate(self, case: Case | Mapping[str, Any], *, method: Optional[str] = None) -> Determination:
-        """Decide one case. ``case`` is a :class:`Case` or its JSON-shaped dict."""
+    def evaluate(self, case: Case | Mapping[str, Any], *, method: Optional[str] = None,
+                 counterfactuals: bool = False) -> Determination:
+        """Decide one case. ``case`` is a :class:`Case` or its JSON-shaped dict. With
+        ``counterfactuals=True`` each requirement not met says what would flip it, in numbers."""
         if not isinstance(case, Case):
             case = Case.model_validate(case)
         m = self._measurer.measure(case, method)
@@ -148,6 +182,10 @@ class RuleSet:
         facts = self.book.facts
         shown = {k: _show(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()}
         findings = [self._finding(req, case, m, fired, shown) for req in self.book.requirements]
+        if counterfactuals:
+            from ._counterfactuals import counterfactuals as what_flips
+            findings = [f.model_copy(update={"counterfactuals": what_flips(self, case, m, f, req)}) if f.status == "not_met" else f
+                        for f, req in zip(findings, self.book.requirements)]
         return self._decide(case, m, fired, findings)
 
     def _finding(self, req: Any, case: Case, m: Measured, fired: set[str], facts_shown: dict[str, str]) -> Finding:

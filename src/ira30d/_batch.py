@@ -1,0 +1,176 @@
+"""Batches: many cases in, determinations out, optionally across processes, as a DataFrame.
+
+A determination is a pure function of its case and the rule set, so any partitioning gives the
+same results: Dask or Spark users map :func:`evaluate_partition` over partitions of JSON-shaped
+cases (each worker builds its own rule set from the pickled recipe).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Optional, TextIO
+
+from ._determination import Determination
+from ._errors import InputError, Ira30dError
+from ._models import Case
+from ._ruleset import RuleSet
+
+CHUNK = 500
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError:
+        raise InputError("pandas", "DataFrames need pandas: pip install 'ira30d[pandas]'", "missing_extra") from None
+    return pandas
+
+
+def read_cases(source: Any) -> Iterator[Any]:
+    """Cases from an iterable of dicts/Cases, a JSON or JSON Lines file path, or a DataFrame
+    (a ``case`` column of dicts/JSON, or columns ``vehicle``, ``purchase``, ``buyer``, ``on``, ``id``)."""
+    if isinstance(source, (str, Path)):
+        yield from _read_file(Path(source))
+        return
+    if type(source).__name__ == "DataFrame":
+        cols = set(source.columns)
+        for record in source.to_dict("records"):
+            if "case" in cols:
+                c = record["case"]
+                yield json.loads(c) if isinstance(c, str) else c
+            else:
+                yield {k: v for k, v in record.items() if k in ("id", "vehicle", "purchase", "buyer", "on") and v is not None and v == v}
+        return
+    yield from source
+
+
+def _read_file(path: Path) -> Iterator[Any]:
+    with path.open(encoding="utf-8") as f:
+        first = f.read(1)
+        while first.isspace():
+            first = f.read(1)
+        f.seek(0)
+        if first == "[":
+            yield from json.load(f)
+            return
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise Ira30dError(f"{path}: line {n}: invalid JSON: {exc.msg}") from None
+
+
+def evaluate_partition(cases: Iterable[Any], ruleset: Optional[RuleSet] = None, method: Optional[str] = None) -> list[Determination]:
+    """Evaluate one partition of cases; a pure function, safe to map in Dask, Spark or a process pool."""
+    from ._api import default_ruleset
+    rs = ruleset or default_ruleset()
+    return [rs.evaluate(c, method=method) for c in cases]
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init(ruleset: RuleSet) -> None:
+    _WORKER["rs"] = ruleset
+
+
+def _work(args: tuple[list[Any], Optional[str]]) -> list[str]:
+    cases, method = args
+    return [d.to_json() for d in evaluate_partition(cases, _WORKER["rs"], method)]
+
+
+def evaluate_many(source: Any, *, ruleset: Optional[RuleSet] = None, method: Optional[str] = None,
+                  processes: int = 1, progress: bool | TextIO = False) -> Iterator[Determination]:
+    """Evaluate many cases in input order. ``processes > 1`` spreads chunks over worker processes.
+
+    >>> import ira30d
+    >>> ds = list(evaluate_many([ira30d.example("minerals_half_only"), ira30d.example("over_msrp_cap")]))
+    >>> [str(d.amount) for d in ds]
+    ['3750', '0']
+    """
+    from ._api import default_ruleset
+    rs = ruleset or default_ruleset()
+    bar = _Progress(progress if not isinstance(progress, bool) else sys.stderr) if progress else None
+    cases = iter(read_cases(source))
+    try:
+        if processes <= 1:
+            for c in cases:
+                yield rs.evaluate(c, method=method)
+                if bar:
+                    bar.step(1)
+            return
+        chunks = iter(lambda: list(islice(cases, CHUNK)), [])
+        with ProcessPoolExecutor(processes, initializer=_init, initargs=(rs,)) as pool:
+            for out in pool.map(_work, ((chunk, method) for chunk in chunks)):
+                for text in out:
+                    yield Determination.model_validate_json(text)
+                if bar:
+                    bar.step(len(out))
+    finally:
+        if bar:
+            bar.close()
+
+
+def to_dataframe(determinations: Iterable[Determination]) -> Any:
+    """One row per determination: ids, verdict, amount, regime, method, countries, and one column
+    per requirement holding its status."""
+    pd = _pandas()
+    rows = []
+    for d in determinations:
+        row: dict[str, Any] = {"case_id": d.case_id, "vin": d.vin, "verdict": d.verdict, "amount": d.amount,
+                               "regime": d.regime, "method": d.critical_minerals_method, "countries": d.provenance.countries}
+        row.update({f.id: f.status for f in d.findings})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def summary(determinations: Iterable[Determination]) -> dict[str, Any]:
+    """Counts by verdict, total credit, and for each requirement how many vehicles failed it."""
+    from decimal import Decimal
+    out: dict[str, Any] = {"vehicles": 0, "eligible": 0, "not_eligible": 0, "undetermined": 0, "total_credit": Decimal(0), "failed": {}}
+    for d in determinations:
+        out["vehicles"] += 1
+        out[d.verdict] += 1
+        out["total_credit"] += d.amount
+        for f in d.findings:
+            if f.status == "not_met":
+                out["failed"][f.id] = out["failed"].get(f.id, 0) + 1
+    return out
+
+
+def summary_html(s: Mapping[str, Any]) -> str:
+    """The batch summary as an HTML table for notebooks."""
+    rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in s["failed"].items())
+    return (f"<div><b>{s['vehicles']}</b> vehicles: {s['eligible']} eligible, {s['not_eligible']} not eligible, "
+            f"{s['undetermined']} undetermined; total credit <b>${s['total_credit']:,}</b>"
+            f"<table><thead><tr><th>requirement not met</th><th>vehicles</th></tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+class _Progress:
+    """A one-line progress bar on a text stream: count, rate, elapsed."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.n, self.start, self.last = stream, 0, time.perf_counter(), 0.0
+
+    def step(self, k: int) -> None:
+        self.n += k
+        now = time.perf_counter()
+        if now - self.last >= 0.2:
+            self.last = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        rate = self.n / max(now - self.start, 1e-9)
+        spin = "#" * (self.n // CHUNK % 20)
+        self.stream.write(f"\r[{spin:<20}] {self.n:,} cases {rate:,.0f}/s {now - self.start:.1f}s")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self._draw(time.perf_counter())
+        self.stream.write("\n")
+        self.stream.flush()
