@@ -18,9 +18,10 @@ def default_ruleset() -> RuleSet:
     return RuleSet.load()
 
 
-def evaluate(case: Case | Mapping[str, Any], *, ruleset: Optional[RuleSet] = None, method: Optional[str] = None) -> Determination:
-    """Decide one case with ``ruleset`` (default: :func:`default_ruleset`)."""
-    return (ruleset or default_ruleset()).evaluate(case, method=method)
+def evaluate(case: Case | Mapping[str, Any], *, ruleset: Optional[RuleSet] = None, method: Optional[str] = None,
+             counterfactuals: bool = False) -> Determination:
+    """Decide one case with ``ruleset`` (default: :func:`default_ruleset`); see :meth:`RuleSet.evaluate`."""
+    return (ruleset or default_ruleset()).evaluate(case, method=method, counterfactuals=counterfactuals)
 
 
 def _examples() -> dict[str, Any]:

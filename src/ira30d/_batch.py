@@ -76,7 +76,8 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init(ruleset: RuleSet) -> None:
-    _WORKER["rs"] = ruleset
+    # a fresh engine per worker: never share a (forked) durable-rules handle between processes
+    _WORKER["rs"] = RuleSet(ruleset.book, ruleset.countries, ruleset._backend_choice)
 
 
 def _work(args: tuple[list[Any], Optional[str]]) -> list[str]:

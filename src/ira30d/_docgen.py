@@ -1,0 +1,63 @@
+"""Generates docs/requirements/: one reference page per requirement, from rules/ (run
+``python -m ira30d._docgen docs/requirements``). A test regenerates the pages and compares, so the
+docs cannot drift from the rules."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ._api import default_ruleset, example, example_names
+
+
+def pages() -> dict[str, str]:
+    """File name -> Markdown text for every requirement, plus the index."""
+    rs = default_ruleset()
+    book = rs.book
+    results = {n: rs.evaluate(example(n)) for n in example_names()}
+    out: dict[str, str] = {}
+    index = ["# Requirements", "", "Generated from `rules/` by `python -m ira30d._docgen docs/requirements`; a test keeps them in step.", "",
+             "| id | requirement | kind | citation |", "|---|---|---|---|"]
+    for req in book.requirements:
+        index.append(f"| [{req.id}]({req.id}.md) | {req.title} | {req.kind} | {req.citation} |")
+        lines = [f"# {req.title}", "", f"- **id**: `{req.id}` ({req.kind}, scope {req.scope})",
+                 f"- **citation**: {req.citation}", f"- **confidence**: {req.confidence}",
+                 f"- **rule file**: `rules/{book.requirement_files[req.id]}`"]
+        if req.window:
+            w = req.window
+            bounds = ", ".join(f"{k.rstrip('_')} {v if not isinstance(v, dict) else v['param']}"
+                               for k, v in (("from_", w.from_), ("to", w.to), ("after", w.after), ("before", w.before)) if v is not None)
+            lines.append(f"- **applies**: {w.on.replace('_', ' ')} date {bounds}")
+        lines += ["", "> " + req.excerpt, ""]
+        params = sorted({a for a in rs._params_of(req)})
+        if params:
+            lines += ["## Parameters", "", "| parameter | from | value | confidence |", "|---|---|---|---|"]
+            for name in params:
+                p = book.parameters[name]
+                for start, value in zip(p.starts, p.values):
+                    shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value)
+                    lines.append(f"| `{name}` | {start} | {shown} | {p.spec.confidence} |")
+            lines.append("")
+        for e in req.exceptions:
+            lines += [f"**Exception `{e.id}`**: {e.title} ({e.citation}).", "", "> " + e.excerpt, ""]
+        lines += ["## Explanations", ""] + [f"- *{k.replace('_', ' ')}*: {v}" for k, v in req.explain.items()] + [""]
+        name = next((n for n, d in results.items() if d.finding(req.id).status == "not_met"), None) or \
+            next((n for n, d in results.items() if d.finding(req.id).status == "met"), example_names()[0])
+        f = results[name].finding(req.id)
+        lines += ["## Example", "", "```python", ">>> import ira30d",
+                  f'>>> f = ira30d.evaluate(ira30d.example("{name}")).finding("{req.id}")',
+                  ">>> f.status", repr(f.status), ">>> print(f.explanation)", f.explanation, "", "```", ""]
+        out[f"{req.id}.md"] = "\n".join(lines)
+    out["index.md"] = "\n".join(index) + "\n"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    target = Path((argv or sys.argv[1:] or ["docs/requirements"])[0])
+    target.mkdir(parents=True, exist_ok=True)
+    for name, text in pages().items():
+        (target / name).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
