@@ -96,4 +96,4 @@ def test_adding_a_country_never_lowers_content_or_credit(c, method, code, list_n
 def test_bundled_examples_round_trip_through_json():
     for name in ira30d.example_names():
         d = ira30d.evaluate(ira30d.example(name))
-        assert Determination.model_validate(json.loads(d.to_json())) == d
+        assert Determination.from_dict(json.loads(d.to_json())) == d

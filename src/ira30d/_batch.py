@@ -80,9 +80,9 @@ def _init(ruleset: RuleSet) -> None:
     _WORKER["rs"] = RuleSet(ruleset.book, ruleset.countries, ruleset._backend_choice)
 
 
-def _work(args: tuple[list[Any], Optional[str]]) -> list[str]:
+def _work(args: tuple[list[Any], Optional[str]]) -> list[Determination]:
     cases, method = args
-    return [d.to_json() for d in evaluate_partition(cases, _WORKER["rs"], method)]
+    return evaluate_partition(cases, _WORKER["rs"], method)
 
 
 def evaluate_many(source: Any, *, ruleset: Optional[RuleSet] = None, method: Optional[str] = None,
@@ -108,8 +108,7 @@ def evaluate_many(source: Any, *, ruleset: Optional[RuleSet] = None, method: Opt
         chunks = iter(lambda: list(islice(cases, CHUNK)), [])
         with ProcessPoolExecutor(processes, initializer=_init, initargs=(rs,)) as pool:
             for out in pool.map(_work, ((chunk, method) for chunk in chunks)):
-                for text in out:
-                    yield Determination.model_validate_json(text)
+                yield from out
                 if bar:
                     bar.step(len(out))
     finally:

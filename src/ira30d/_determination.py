@@ -5,35 +5,40 @@ import html
 from decimal import Decimal
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pydantic import TypeAdapter
 
 SCHEMA_VERSION = "1"
 Status = Literal["met", "not_met", "undetermined", "not_applicable"]
 Verdict = Literal["eligible", "not_eligible", "undetermined"]
 
 
-class Finding(BaseModel):
+@dataclass(frozen=True)
+class Finding:
     """One requirement's outcome, with the values compared and the law that compares them."""
 
-    model_config = ConfigDict(frozen=True)
     id: str
     title: str
     kind: str
     status: Status
     explanation: str
-    actual: dict[str, str] = {}
-    required: dict[str, str] = {}
     citation: str
     excerpt: str
     confidence: str
+    actual: dict[str, str] = field(default_factory=dict)
+    required: dict[str, str] = field(default_factory=dict)
     exception: Optional[str] = None
-    missing: list[str] = []
-    line_items: list[dict[str, Any]] = []
-    counterfactuals: list[dict[str, Any]] = []
+    missing: list[str] = field(default_factory=list)
+    line_items: list[dict[str, Any]] = field(default_factory=list)
+    counterfactuals: list[dict[str, Any]] = field(default_factory=list)
 
 
-class Provenance(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True)
+class Provenance:
+    """What produced a determination: rule set, country lists, input, engine."""
+
     ruleset: str
     ruleset_version: str
     ruleset_hash: str
@@ -43,22 +48,23 @@ class Provenance(BaseModel):
     backend: str
 
 
-class Determination(BaseModel):
-    """A §30D determination. ``str()`` reads as text; notebooks show a table."""
+@dataclass(frozen=True)
+class Determination:
+    """A §30D determination. ``str()`` reads as text; notebooks show a table; ``to_json()`` is the
+    versioned JSON record (``schema()`` gives its JSON Schema)."""
 
-    model_config = ConfigDict(frozen=True)
-    schema_version: str = SCHEMA_VERSION
-    case_id: Optional[str] = None
+    schema_version: str
+    case_id: Optional[str]
     vin: str
     question: Literal["vehicle", "purchase", "buyer"]
     verdict: Verdict
     amount: Decimal
-    regime: Optional[str] = None
-    regime_citation: Optional[str] = None
-    amount_detail: str = ""
+    regime: Optional[str]
+    regime_citation: Optional[str]
+    amount_detail: str
     critical_minerals_method: str
-    basis: dict[str, str] = {}
-    figures: dict[str, str] = {}
+    basis: dict[str, str]
+    figures: dict[str, str]
     findings: list[Finding]
     provenance: Provenance
 
@@ -67,14 +73,30 @@ class Determination(BaseModel):
         for f in self.findings:
             if f.id == requirement_id:
                 return f
-        raise KeyError(requirement_id)
+        from ._errors import UnknownRequirementError
+        raise UnknownRequirementError(requirement_id, [f.id for f in self.findings])
 
-    def to_json(self, **kw: Any) -> str:
-        return self.model_dump_json(**kw)
+    def to_json(self, indent: Optional[int] = None) -> str:
+        """The determination as JSON (money as decimal strings)."""
+        return _adapter().dump_json(self, indent=indent).decode()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The determination as JSON-shaped data."""
+        return _adapter().dump_python(self, mode="json")  # type: ignore[no-any-return]
 
     @classmethod
     def from_json(cls, text: str | bytes) -> "Determination":
-        return cls.model_validate_json(text)
+        """Read a determination back from :meth:`to_json` (validated)."""
+        return _adapter().validate_json(text)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Determination":
+        return _adapter().validate_python(data)
+
+    @staticmethod
+    def schema() -> dict[str, Any]:
+        """The JSON Schema of the output record."""
+        return _adapter().json_schema(mode="serialization")
 
     def explain(self, line_items: bool = True) -> str:
         """The determination as text, one line per requirement, line items indented."""
@@ -118,3 +140,8 @@ def _item_text(item: dict[str, Any]) -> str:
     flag = "" if "qualifies" not in item else (" qualifies" if item["qualifies"] else " does not qualify")
     reason = f": {item['reason']}" if item.get("reason") else ""
     return f"{label} ({', '.join(bits)}){flag}{reason}"
+
+
+@lru_cache(maxsize=1)
+def _adapter() -> TypeAdapter[Determination]:
+    return TypeAdapter(Determination)

@@ -48,6 +48,19 @@ class UnknownCountryError(InputError):
         self.value, self.suggestion = value, suggestion
 
 
+class UnknownRequirementError(Ira30dError, KeyError):
+    """A requirement id that the rule set does not have."""
+
+    code = "unknown_requirement"
+
+    def __init__(self, requirement: str, known: list[str]) -> None:
+        Ira30dError.__init__(self, f"unknown requirement {requirement!r}; known: {', '.join(known)}")
+        self.requirement = requirement
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class EngineError(Ira30dError):
     """The rule engine reported a failure it should never report; a bug, not bad input."""
 

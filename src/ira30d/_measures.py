@@ -38,6 +38,13 @@ def pct(x: Fraction | Decimal) -> str:
     return s + "%"
 
 
+def pct_of(part: Decimal, whole: Decimal) -> str:
+    """``part / whole`` as a percentage for display (exact decisions never use this)."""
+    if part == whole:
+        return "100%"
+    return pct(Decimal(0) if not part else part / whole)
+
+
 @dataclass
 class Measured:
     facts: dict[str, Any]
@@ -169,55 +176,58 @@ class Measurer:
         ep_lists = self._p("extraction_processing_lists", on)
         rec_lists = self._p("recycling_lists", on)
         test_share = Decimal(self._p("value_added_test_share", on))
-        entities = {e.id: e for e in b.entities}
-        total = Fraction(0)
-        qualifying = Fraction(0)
+        entities = {e.id for e in b.entities}
+        member = self.countries.member
+        traced = method != "value_added_50"
+        total = Decimal(0)
+        qualifying_a = Decimal(0)  # method A: whole chain values, exact in Decimal
+        qualifying_b = Fraction(0)  # method B: value x share, exact as a Fraction
         items = []
         for i, chain in enumerate(b.mineral_chains or []):
             where = f"vehicle.battery.mineral_chains[{i}]"
             if chain.mineral.lower() not in known:
                 raise InputError(f"{where}.mineral", f"{chain.mineral!r} is not an applicable critical mineral (45X(c)(6) list in rules/)", "unknown_mineral")
-            shares: dict[str, tuple[Decimal, Decimal]] = {}  # activity -> (counted, done), exact
+            done: dict[str, Decimal] = {}
+            counted: dict[str, Decimal] = {}
             places: dict[str, list[str]] = {}
-            for j, stage in enumerate(chain.stages):
-                if stage.entity is not None and stage.entity not in entities:
-                    raise InputError(f"{where}.stages[{j}].entity", f"unknown entity {stage.entity!r}", "unknown_entity")
-            for activity in ACTIVITIES:
-                stages = [s for s in chain.stages if s.activity == activity]
-                done = sum((s.value_added for s in stages), Decimal(0))
-                if not stages or done == 0:
-                    continue
-                lists = rec_lists if activity == "recycling" else ep_lists
-                counted = Decimal(0)
-                for s in stages:
-                    hit = self.countries.member(lists, s.country, on)
-                    if hit is not None:
-                        counted += s.value_added
-                        places.setdefault(activity, []).append(f"{s.country} ({hit[0]}: {hit[1].instrument})")
-                shares[activity] = (counted, done)
-            value = Fraction(chain.value)
-            ratio = {a: Fraction(c) / Fraction(d) if 0 < c < d else Fraction(c > 0) for a, (c, d) in shares.items()}
-            if method == "value_added_50":
-                passing = [a for a in ACTIVITIES if a in shares and shares[a][0] >= test_share * shares[a][1]]
-                by = max(passing, key=lambda a: ratio[a]) if passing else None
-                contribution = value if by else Fraction(0)
+            for j, s in enumerate(chain.stages):
+                if s.entity is not None and s.entity not in entities:
+                    raise InputError(f"{where}.stages[{j}].entity", f"unknown entity {s.entity!r}", "unknown_entity")
+                a = s.activity
+                done[a] = done.get(a, Decimal(0)) + s.value_added
+                hit = member(rec_lists if a == "recycling" else ep_lists, s.country, on)
+                if hit is not None:
+                    counted[a] = counted.get(a, Decimal(0)) + s.value_added
+                    places.setdefault(a, []).append(f"{s.country} ({hit[0]}: {hit[1].instrument})")
+            shares = {a: (counted.get(a, Decimal(0)), done[a]) for a in ACTIVITIES if done.get(a)}
+
+            def ratio(a: str) -> Fraction:
+                c, d = shares[a]
+                return Fraction(c) / Fraction(d) if 0 < c < d else Fraction(int(c > 0))
+
+            if not traced:
+                passing = [a for a, (c, d) in shares.items() if c >= test_share * d]
+                by = max(passing, key=ratio) if len(passing) > 1 else (passing[0] if passing else None)
+                contribution: Decimal | Fraction = chain.value if by else Decimal(0)
+                qualifying_a += contribution
             else:
-                best = max(ratio, key=lambda a: ratio[a], default=None)
-                by = best if best and ratio[best] > 0 else None
-                contribution = value * ratio[best] if by else Fraction(0)
-            total += value
-            qualifying += contribution
+                live = [a for a, (c, _) in shares.items() if c > 0]
+                by = max(live, key=ratio) if len(live) > 1 else (live[0] if live else None)
+                contribution = Fraction(chain.value) * ratio(by) if by else Fraction(0)
+                qualifying_b += contribution
+            total += chain.value
             items.append({
                 "id": chain.id, "kind": "mineral_chain", "mineral": chain.mineral, "value": str(chain.value),
                 "qualifies": contribution > 0, "by": by,
-                "shares": {a: pct(r) for a, r in ratio.items()},
+                "shares": {a: pct_of(c, d) for a, (c, d) in shares.items()},
                 "places": places.get(by, []) if by else [],
-                "contribution": str(_dec(contribution)),
-                "reason": (f"{by} {pct(ratio[by])} in qualifying countries: {', '.join(places[by])}" if by else
-                           "no activity reaches the required share in qualifying countries" if method == "value_added_50" else
+                "contribution": str(_dec(Fraction(contribution))),
+                "reason": (f"{by} {pct_of(*shares[by])} in qualifying countries: {', '.join(places[by])}" if by else
+                           "no activity reaches the required share in qualifying countries" if not traced else
                            "no value added in qualifying countries"),
             })
-        share = qualifying / total if total else Fraction(0)
+        qualifying = qualifying_b if traced else Fraction(qualifying_a)
+        share = qualifying / Fraction(total) if total else Fraction(0)
         return share, items
 
     # -- battery components (30D(e)(2); 26 CFR 1.30D-3(b)) ----------------------------------

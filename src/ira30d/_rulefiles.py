@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import string
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -340,6 +341,11 @@ def _check(book: RuleBook) -> None:
                 _check_atom(book, atom, label, f"{req.id}.{where}")
             book.conditions[f"{req.id}.{where}"] = cond
         window_condition(req.window, book, label, req.id)
+        names = {a.operand.name for c in book.conditions.values() for a in C.walk_atoms(c) if isinstance(a.operand, C.ParamRef)}
+        for status, template in req.explain.items():
+            for _, field_name, _, _ in string.Formatter().parse(template):
+                if field_name and field_name.split("[")[0] not in book.facts and field_name.split("[")[0] not in names:
+                    raise RuleFileError(label, f"{req.id}.explain.{status}", f"unknown placeholder {{{field_name}}}")
     # regimes tile the placed-in-service axis from the first start with no gap and no overlap
     spans = []
     for reg in book.regimes:

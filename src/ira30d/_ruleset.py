@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Optional
 from . import _conditions as C
 from ._backends import Backend, make_backend
 from ._countries import Countries, load_country_file
-from ._determination import Determination, Finding, Provenance
+from ._determination import SCHEMA_VERSION, Determination, Finding, Provenance
 from ._errors import InputError
 from ._measures import Measured, Measurer, capacity_amount, pct
 from ._models import Case
@@ -102,7 +102,9 @@ class RuleSet:
         self._measurer = Measurer(book, countries)
         self._compiled = compile_rules(book)
         types = {k: _PY_TYPES[f.type] for k, f in book.facts.items()}
-        self._params = {r.id: self._param_names(r) for r in book.requirements}
+        self._param_refs = {r.id: self._refs(r) for r in book.requirements}
+        self._required_names = {r.id: {name if key is None else f"{name}[{key}]" for name, key in self._param_refs[r.id]}
+                                for r in book.requirements}
         self._backend: Backend = make_backend(backend, self._compiled, types)
 
     # -- construction ------------------------------------------------------------------------
@@ -184,11 +186,12 @@ class RuleSet:
         findings = [self._finding(req, case, m, fired, shown) for req in self.book.requirements]
         if counterfactuals:
             from ._counterfactuals import counterfactuals as what_flips
-            findings = [f.model_copy(update={"counterfactuals": what_flips(self, case, m, f, req)}) if f.status == "not_met" else f
-                        for f, req in zip(findings, self.book.requirements)]
+            for f, req in zip(findings, self.book.requirements):
+                if f["status"] == "not_met":
+                    f["counterfactuals"] = what_flips(self, case, m, Finding(**f), req)
         return self._decide(case, m, fired, findings)
 
-    def _finding(self, req: Any, case: Case, m: Measured, fired: set[str], facts_shown: dict[str, str]) -> Finding:
+    def _finding(self, req: Any, case: Case, m: Measured, fired: set[str], facts_shown: dict[str, str]) -> dict[str, Any]:
         f = m.facts
         scope_given = {"vehicle": True, "purchase": case.purchase is not None, "buyer": case.buyer is not None}[req.scope]
         missing = [i for i in req.inputs if i not in f]
@@ -219,51 +222,45 @@ class RuleSet:
             elif status == "undetermined" and not text:
                 text = f"Missing: {', '.join(missing)}."
         shown = self._display(req, m, facts_shown)
-        try:
-            text = text.format(**shown)
-        except (KeyError, IndexError):
-            pass
-        return Finding.model_construct(
+        text = text.format_map(shown)
+        return dict(
             id=req.id, title=req.title, kind=req.kind, status=status, explanation=text,
             actual={k: shown[k] for k in req.inputs if k in shown},
-            required={k: shown[k] for k in self._params_of(req) if k in shown},
+            required={k: v for k, v in shown.items() if k in self._required_names[req.id]},
             citation=req.citation, excerpt=req.excerpt, confidence=req.confidence, exception=exception,
             missing=missing if status == "undetermined" else [],
             line_items=m.line_items.get(req.line_items, []) if req.line_items and status != "not_applicable" else [],
         )
 
     def _params_of(self, req: Any) -> tuple[str, ...]:
-        return self._params[req.id]
+        return tuple(sorted({name for name, _ in self._param_refs[req.id]}))
 
-    def _param_names(self, req: Any) -> tuple[str, ...]:
+    def _refs(self, req: Any) -> list[tuple[str, Optional[str]]]:
+        """(parameter, key fact) pairs a requirement's conditions compare against, in order."""
         conds = [self.book.conditions[f"{req.id}.condition"]]
         conds += [self.book.conditions[f"{req.id}.exceptions.{e.id}.condition"] for e in req.exceptions]
-        names = {a.operand.name for c in conds for a in C.walk_atoms(c) if isinstance(a.operand, C.ParamRef)}
-        return tuple(sorted(names))
+        refs = [(a.operand.name, a.operand.key) for c in conds for a in C.walk_atoms(c) if isinstance(a.operand, C.ParamRef)]
+        return list(dict.fromkeys(refs))
 
-    def _display(self, req: Any, m: Measured, facts_shown: dict[str, str]) -> dict[str, str]:
-        """The fact values and the requirement's parameter values (on their dates), as text."""
-        params = self._params_of(req)
-        if not params:
-            return facts_shown
-        shown = dict(facts_shown)
-        for name in params:
+    def _display(self, req: Any, m: Measured, facts_shown: dict[str, str]) -> "_Shown":
+        """Fact values and the requirement's parameter values (on their dates) as text; a keyed
+        parameter also appears as ``name[key_fact]`` for each key it is read with."""
+        shown = _Shown(facts_shown)
+        for name, key_fact in self._param_refs[req.id]:
             p = self.book.parameters[name]
-            when = _fact_date(m.facts.get(p.spec.on))
-            value = p.at(when)
+            value = p.at(_fact_date(m.facts.get(p.spec.on)))
             if value is None:
                 continue
-            if p.spec.keyed_by:
-                key_fact = next(a.operand.key for c in [self.book.conditions[f"{req.id}.condition"]]
-                                for a in C.walk_atoms(c) if isinstance(a.operand, C.ParamRef) and a.operand.name == name)
-                key = m.facts.get(key_fact)
-                if key not in value:
+            if key_fact is not None:
+                value = value.get(m.facts.get(key_fact))
+                if value is None:
                     continue
-                value = value[key]
-            shown[name] = _show_param(p, value)
+                shown[f"{name}[{key_fact}]"] = _show_param(p, value)
+            shown.setdefault(name, _show_param(p, value))
         return shown
 
-    def _decide(self, case: Case, m: Measured, fired: set[str], findings: list[Finding]) -> Determination:
+    def _decide(self, case: Case, m: Measured, fired: set[str], found: list[dict[str, Any]]) -> Determination:
+        findings = [_Row(f) for f in found]
         gates = [f for f in findings if f.kind == "gate"]
         parts = [f for f in findings if f.kind == "credit_part"]
         regime = next((r for r in self.book.regimes if f"regime|{r.id}" in fired), None)
@@ -296,12 +293,12 @@ class RuleSet:
         else:
             verdict = "eligible" if amount > 0 else "not_eligible"
         question = "buyer" if case.buyer else "purchase" if case.purchase else "vehicle"
-        return Determination.model_construct(
-            case_id=case.id, vin=case.vehicle.vin, question=question, verdict=verdict, amount=amount,
+        return Determination(
+            schema_version=SCHEMA_VERSION, case_id=case.id, vin=case.vehicle.vin, question=question, verdict=verdict, amount=amount,
             regime=regime.id if regime else None, regime_citation=regime.citation if regime else None,
             amount_detail=detail, critical_minerals_method=m.method, basis=m.basis, figures=m.figures,
-            findings=findings,
-            provenance=Provenance.model_construct(
+            findings=[Finding(**f) for f in found],
+            provenance=Provenance(
                 ruleset=self.book.spec.name, ruleset_version=self.book.spec.version, ruleset_hash=self.book.digest,
                 countries=self.countries.name, countries_hash=self.countries.hash,
                 input_hash=hashlib.sha256(case.model_dump_json().encode()).hexdigest(), backend=self._backend.name),
@@ -309,6 +306,25 @@ class RuleSet:
 
     def _req(self, rid: str) -> Any:
         return next(r for r in self.book.requirements if r.id == rid)
+
+
+class _Shown(dict):  # type: ignore[type-arg]
+    """Template values; a value the case does not have reads as 'unknown'."""
+
+    def __missing__(self, key: str) -> str:
+        return "unknown"
+
+
+class _Row:
+    """Attribute access to a finding under construction."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self, d: dict[str, Any]) -> None:
+        self._d = d
+
+    def __getattr__(self, name: str) -> Any:
+        return self._d[name]
 
 
 def _fact_date(v: Optional[int]) -> Optional[date]:

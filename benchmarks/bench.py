@@ -1,0 +1,133 @@
+"""ira30d benchmarks: determinations per second per backend, a multi-process batch, peak RSS,
+import time and first-determination latency, and an optional soak.
+
+    python benchmarks/bench.py                    # the standard run (about two minutes)
+    python benchmarks/bench.py --soak 1000000     # RSS over a long run in one process
+
+Vehicles are a seeded synthetic fleet: 20 mineral procurement chains and 8 battery components
+each, every case evaluated end to end from a JSON-like dict (validation, measures, rules,
+explanation). Not a test: it prints numbers and asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+COUNTRIES = ["US", "CA", "MX", "AU", "CL", "KR", "JP", "ID", "CD", "CN", "AR", "DE"]
+
+
+def fleet(n: int, seed: int = 30) -> list[dict[str, Any]]:
+    rnd = random.Random(seed)
+    out = []
+    for k in range(n):
+        ents = [{"id": f"e{i}", "name": f"Supplier {i}", "incorporated_in": rnd.choice(COUNTRIES),
+                 "government_equity_share": rnd.choice(["0", "0.1", "0.3"])} for i in range(4)]
+        chains = [{"id": f"m{i}", "mineral": rnd.choice(["lithium", "nickel", "cobalt", "graphite", "manganese"]),
+                   "value": str(rnd.randint(50, 900)),
+                   "stages": [{"activity": a, "country": rnd.choice(COUNTRIES), "entity": f"e{rnd.randrange(4)}",
+                               "value_added": str(rnd.randint(1, 500))} for a in ("extraction", "processing")]}
+                  for i in range(20)]
+        leaves = [{"id": f"c{i}", "kind": kind, "value": str(rnd.randint(100, 1500)), "country": rnd.choice(COUNTRIES),
+                   "entity": f"e{rnd.randrange(4)}"}
+                  for i, kind in enumerate(["cathode_electrode", "anode_electrode", "separator", "liquid_electrolyte", "cathode_electrode", "anode_electrode"])]
+        cell_value = sum(int(c["value"]) for c in leaves) + rnd.randint(100, 900)
+        comps = leaves + [{"id": "cell", "kind": "battery_cell", "value": str(cell_value), "country": rnd.choice(COUNTRIES),
+                           "contains": [c["id"] for c in leaves]},
+                          {"id": "module", "kind": "battery_module", "value": str(cell_value + rnd.randint(100, 900)),
+                           "country": rnd.choice(COUNTRIES), "contains": ["cell"]}]
+        day = f"{rnd.choice([2023, 2024, 2025])}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+        out.append({"id": f"v{k}", "vehicle": {
+            "vin": f"BENCH{k:012d}", "manufacturer": "Bench Motors", "model": "B", "model_year": 2024,
+            "epa_label_class": rnd.choice(["small_suv", "midsize", "standard_pickup"]), "gvwr_lbs": 5000,
+            "qualified_manufacturer": True, "final_assembly_country": rnd.choice(["US", "MX", "DE"]),
+            "msrp": {"base": str(rnd.randint(35000, 85000))},
+            "battery": {"capacity_kwh": "75", "mineral_chains": chains, "components": comps, "entities": ents}},
+            "purchase": {"binding_contract_date": day, "first_payment_date": day, "first_payment_kind": "deposit",
+                         "sale_date": day, "placed_in_service_date": day, "seller_report": True},
+            "buyer": {"current_year": {"filing_status": "single", "magi": str(rnd.randint(50000, 200000))},
+                      "preceding_year": {"filing_status": "single", "magi": str(rnd.randint(50000, 200000))}}})
+    return out
+
+
+def rss_mib() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def per_second(rs: Any, cases: list[dict[str, Any]], seconds: float = 10.0) -> float:
+    rs.evaluate(cases[0])
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for c in cases:
+            rs.evaluate(c)
+        n += len(cases)
+    return n / (time.perf_counter() - start)
+
+
+def startup() -> tuple[float, float]:
+    code = ("import time; t=time.perf_counter(); import ira30d; t1=time.perf_counter(); "
+            "ira30d.evaluate(ira30d.example('full_credit_2024')); t2=time.perf_counter(); print(t1-t, t2-t1)")
+    runs = [tuple(map(float, subprocess.check_output([sys.executable, "-c", code], text=True).split())) for _ in range(5)]
+    return statistics.median(r[0] for r in runs) * 1000, statistics.median(r[1] for r in runs) * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--vehicles", type=int, default=200, help="distinct synthetic vehicles cycled in the timing loops")
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--batch", type=int, default=40000, help="vehicles in the multi-process batch")
+    ap.add_argument("--processes", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--soak", type=int, default=0, help="evaluations in one process, printing RSS as it goes")
+    args = ap.parse_args()
+
+    import ira30d
+    from ira30d import RuleSet
+    from ira30d._backends import durable_available
+
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, ira30d {ira30d.__version__}")
+    imp, first = startup()
+    print(f"import ira30d: {imp:.0f} ms (target < 300); first determination after import: {first:.0f} ms (target < 500)")
+    cases = fleet(args.vehicles)
+    backends = ["python"] + (["durable"] if durable_available() else [])
+    for b in backends:
+        rs = RuleSet.load(backend=b)
+        rate = per_second(rs, cases, args.seconds)
+        target = 10000 if b == "python" else 2000
+        print(f"backend {b:7}: {rate:8,.0f} determinations/s in one process (target {target:,}/s); RSS {rss_mib():.0f} MiB")
+
+    batch = (cases * (args.batch // len(cases) + 1))[: args.batch]
+    for b in backends:
+        rs = RuleSet.load(backend=b)
+        start = time.perf_counter()
+        n = sum(1 for _ in ira30d.evaluate_many(batch, ruleset=rs, processes=args.processes))
+        rate = n / (time.perf_counter() - start)
+        print(f"batch {b:7}: {rate:8,.0f} determinations/s over {args.processes} processes ({n:,} vehicles); "
+              f"1,000,000 vehicles would take {1_000_000 / rate / 60:.1f} min (target < 2)")
+    print(f"peak RSS of this process: {peak_mib():.0f} MiB")
+
+    if args.soak:
+        rs = RuleSet.load()
+        step = max(args.soak // 10, 1)
+        start = time.perf_counter()
+        for i in range(args.soak):
+            rs.evaluate(cases[i % len(cases)])
+            if (i + 1) % step == 0:
+                print(f"soak ({rs.backend}): {i + 1:>9,} evaluations, RSS {rss_mib():.1f} MiB, {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
