@@ -62,6 +62,22 @@ class Measurer:
     def __init__(self, book: RuleBook, countries: Countries) -> None:
         self.book, self.countries = book, countries
         self._at: dict[Optional[date], dict[str, Any]] = {}
+        self._lists_at: dict[tuple[tuple[str, ...], date], dict[str, tuple[str, Any]]] = {}
+
+    def _in(self, lists: Any, on: date) -> dict[str, tuple[str, Any]]:
+        """Country code -> (list name, member) for the first of ``lists`` holding it on ``on``; cached."""
+        key = (tuple(lists), on)
+        index = self._lists_at.get(key)
+        if index is None:
+            index = {}
+            for ln in reversed(key[0]):
+                for m in self.countries.lists[ln].members:
+                    if m.since <= on and (m.until is None or on <= m.until):
+                        index[m.code] = (ln, m)
+            if len(self._lists_at) > 4096:
+                self._lists_at.clear()
+            self._lists_at[key] = index
+        return index
 
     def _p(self, name: str, on: Optional[date]) -> Any:
         """A parameter's value on a date (the first value before it starts), cached per date."""
@@ -101,8 +117,7 @@ class Measurer:
             facts["gvwr_lbs"] = v.gvwr_lbs
         if v.final_assembly_country is not None:
             facts["final_assembly_country"] = v.final_assembly_country
-            facts["final_assembly_na"] = on is not None and self.countries.member(
-                self._p("final_assembly_lists", on), v.final_assembly_country, on) is not None
+            facts["final_assembly_na"] = on is not None and v.final_assembly_country in self._in(self._p("final_assembly_lists", on), on)
         self._msrp(case, m)
         self._buyer(case, m)
         if v.battery is not None:
@@ -177,7 +192,7 @@ class Measurer:
         rec_lists = self._p("recycling_lists", on)
         test_share = Decimal(self._p("value_added_test_share", on))
         entities = {e.id for e in b.entities}
-        member = self.countries.member
+        ep_in, rec_in = self._in(ep_lists, on), self._in(rec_lists, on)
         traced = method != "value_added_50"
         total = Decimal(0)
         qualifying_a = Decimal(0)  # method A: whole chain values, exact in Decimal
@@ -195,7 +210,7 @@ class Measurer:
                     raise InputError(f"{where}.stages[{j}].entity", f"unknown entity {s.entity!r}", "unknown_entity")
                 a = s.activity
                 done[a] = done.get(a, Decimal(0)) + s.value_added
-                hit = member(rec_lists if a == "recycling" else ep_lists, s.country, on)
+                hit = (rec_in if a == "recycling" else ep_in).get(s.country)
                 if hit is not None:
                     counted[a] = counted.get(a, Decimal(0)) + s.value_added
                     places.setdefault(a, []).append(f"{s.country} ({hit[0]}: {hit[1].instrument})")
@@ -221,7 +236,7 @@ class Measurer:
                 "qualifies": contribution > 0, "by": by,
                 "shares": {a: pct_of(c, d) for a, (c, d) in shares.items()},
                 "places": places.get(by, []) if by else [],
-                "contribution": str(_dec(Fraction(contribution))),
+                "contribution": str(_dec(contribution)),
                 "reason": (f"{by} {pct_of(*shares[by])} in qualifying countries: {', '.join(places[by])}" if by else
                            "no activity reaches the required share in qualifying countries" if not traced else
                            "no value added in qualifying countries"),
@@ -248,7 +263,7 @@ class Measurer:
     def battery_component_content(self, b: Battery, on: date) -> tuple[Fraction, list[dict[str, Any]]]:
         """Qualifying battery component content (incremental values) and one line item per component."""
         kinds = set(self._p("battery_component_kinds", on))
-        lists = self._p("component_lists", on)
+        na = self._in(self._p("component_lists", on), on)
         comps = {c.id: c for c in b.components or []}
         entities = {e.id for e in b.entities}
         parent: dict[str, str] = {}
@@ -272,36 +287,36 @@ class Measurer:
                 if node in seen:
                     raise InputError("vehicle.battery.components", f"containment cycle through {node!r}", "containment_cycle")
                 seen.add(node)
-        total = Fraction(0)
-        na_total = Fraction(0)
+        total = Decimal(0)
+        na_total = Decimal(0)
         items = []
         for i, c in enumerate(b.components or []):
             inner = sum((comps[x].value for x in c.contains), Decimal(0))
             incremental = c.value - inner
             if incremental < 0:
                 raise InputError(f"vehicle.battery.components[{i}].value", f"value {c.value} is less than the {inner} of the components it contains", "negative_incremental_value")
-            hit = self.countries.member(lists, c.country, on)
-            total += Fraction(incremental)
+            hit = na.get(c.country)
+            total += incremental
             if hit:
-                na_total += Fraction(incremental)
+                na_total += incremental
             items.append({
                 "id": c.id, "kind": c.kind, "value": str(c.value), "contains": list(c.contains),
                 "incremental_value": str(incremental), "country": c.country,
                 "qualifies": hit is not None,
                 "reason": f"made in {c.country} ({hit[0]})" if hit else f"made in {c.country}, outside North America",
             })
-        share = na_total / total if total else Fraction(0)
+        share = Fraction(na_total) / Fraction(total) if total else Fraction(0)
         return share, items
 
     # -- foreign entity of concern (30D(d)(7); 26 CFR 1.30D-6) -------------------------------
     def feoc_reasons(self, entity: Optional[Entity], activity_country: str, on: date) -> list[str]:
         """Why a maker is a foreign entity of concern (empty if it is not); each test on its own."""
-        lists = self._p("feoc_lists", on)
+        index = self._in(self._p("feoc_lists", on), on)
         limit = Decimal(self._p("feoc_government_share", on))
         reasons = []
 
         def covered(code: Optional[str]) -> Optional[str]:
-            hit = self.countries.member(lists, code, on) if code else None
+            hit = index.get(code) if code else None
             return hit[0] if hit else None
 
         if (ln := covered(activity_country)):
@@ -324,11 +339,19 @@ class Measurer:
 
     def _feoc(self, b: Battery, m: Measured, on: date) -> None:
         entities = {e.id: e for e in b.entities}
+        memo: dict[tuple[Optional[str], str], list[str]] = {}
+
+        def reasons(entity_id: Optional[str], country: str) -> list[str]:
+            key = (entity_id, country)
+            if key not in memo:
+                memo[key] = self.feoc_reasons(entities.get(entity_id) if entity_id else None, country, on)
+            return memo[key]
+
         cert = b.certified
         if b.components:
             items = []
             for c in b.components:
-                why = self.feoc_reasons(entities.get(c.entity) if c.entity else None, c.country, on)
+                why = reasons(c.entity, c.country)
                 if why:
                     items.append({"id": c.id, "kind": c.kind, "entity": c.entity, "reason": "; ".join(why)})
             m.facts["feoc_components"] = len(items)
@@ -341,8 +364,7 @@ class Measurer:
             itt = set(self._p("impracticable_to_trace_materials", on))
             items = []
             for chain in b.mineral_chains:
-                why = [f"{s.activity}: {r}" for s in chain.stages
-                       for r in self.feoc_reasons(entities.get(s.entity) if s.entity else None, s.country, on)]
+                why = [f"{s.activity}: {r}" for s in chain.stages for r in reasons(s.entity, s.country)]
                 if why:
                     traceable = (chain.material or "").lower() not in itt
                     items.append({"id": chain.id, "mineral": chain.mineral, "material": chain.material,
@@ -369,8 +391,10 @@ class Measurer:
         return Fraction(1), ""
 
 
-def _dec(x: Fraction) -> Decimal:
-    return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+def _dec(x: Fraction | Decimal) -> Decimal:
+    if isinstance(x, Fraction):
+        x = Decimal(x.numerator) / Decimal(x.denominator)
+    return x.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def capacity_amount(formula: dict[str, Decimal], kwh: Decimal, fraction: Fraction) -> Decimal:

@@ -103,7 +103,7 @@ class RuleSet:
         self._compiled = compile_rules(book)
         types = {k: _PY_TYPES[f.type] for k, f in book.facts.items()}
         self._param_refs = {r.id: self._refs(r) for r in book.requirements}
-        self._required_names = {r.id: {name if key is None else f"{name}[{key}]" for name, key in self._param_refs[r.id]}
+        self._required_names = {r.id: list(dict.fromkeys(name if key is None else f"{name}[{key}]" for name, key in self._param_refs[r.id]))
                                 for r in book.requirements}
         self._backend: Backend = make_backend(backend, self._compiled, types)
 
@@ -193,7 +193,7 @@ class RuleSet:
 
     def _finding(self, req: Any, case: Case, m: Measured, fired: set[str], facts_shown: dict[str, str]) -> dict[str, Any]:
         f = m.facts
-        scope_given = {"vehicle": True, "purchase": case.purchase is not None, "buyer": case.buyer is not None}[req.scope]
+        scope_given = req.scope == "vehicle" or (case.purchase if req.scope == "purchase" else case.buyer) is not None
         missing = [i for i in req.inputs if i not in f]
         exception = None
         if not scope_given:
@@ -226,7 +226,7 @@ class RuleSet:
         return dict(
             id=req.id, title=req.title, kind=req.kind, status=status, explanation=text,
             actual={k: shown[k] for k in req.inputs if k in shown},
-            required={k: v for k, v in shown.items() if k in self._required_names[req.id]},
+            required={k: shown[k] for k in self._required_names[req.id] if k in shown},
             citation=req.citation, excerpt=req.excerpt, confidence=req.confidence, exception=exception,
             missing=missing if status == "undetermined" else [],
             line_items=m.line_items.get(req.line_items, []) if req.line_items and status != "not_applicable" else [],
