@@ -85,6 +85,34 @@ def _work(args: tuple[list[Any], Optional[str]]) -> list[Determination]:
     return evaluate_partition(cases, _WORKER["rs"], method)
 
 
+def _work_text(args: tuple[list[str], Optional[str], bool]) -> list[str]:
+    lines, method, as_json = args
+    rs = _WORKER["rs"]
+    out = []
+    for line in lines:
+        d = rs.evaluate(line, method=method)
+        out.append(d.to_json() if as_json else d.explain() + "\n")
+    return out
+
+
+def evaluate_lines(lines: Iterable[str], *, ruleset: RuleSet, method: Optional[str] = None, processes: int = 2,
+                   as_json: bool = True, progress: bool | TextIO = False) -> Iterator[str]:
+    """JSON Lines in, JSON Lines (or text) out, across processes: the parent only moves text, the
+    workers parse, decide and render. Used by ``ira30d evaluate --processes N``."""
+    bar = _Progress(progress if not isinstance(progress, bool) else sys.stderr) if progress else None
+    it = (line for line in lines if line.strip())
+    chunks = iter(lambda: list(islice(it, CHUNK)), [])
+    try:
+        with ProcessPoolExecutor(processes, initializer=_init, initargs=(ruleset,)) as pool:
+            for out in pool.map(_work_text, ((chunk, method, as_json) for chunk in chunks)):
+                yield from out
+                if bar:
+                    bar.step(len(out))
+    finally:
+        if bar:
+            bar.close()
+
+
 def evaluate_many(source: Any, *, ruleset: Optional[RuleSet] = None, method: Optional[str] = None,
                   processes: int = 1, progress: bool | TextIO = False) -> Iterator[Determination]:
     """Evaluate many cases in input order. ``processes > 1`` spreads chunks over worker processes.

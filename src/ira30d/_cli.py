@@ -10,7 +10,7 @@ from typing import Any, Iterator, Optional, Sequence
 from pydantic import ValidationError
 
 from ._api import default_ruleset, example, example_names, input_schema
-from ._batch import evaluate_many, read_cases
+from ._batch import evaluate_lines, evaluate_many, read_cases
 from ._compare import compare
 from ._errors import Ira30dError
 from ._ruleset import RuleSet
@@ -115,6 +115,14 @@ def _run(args: argparse.Namespace) -> int:
             out.write(d.to_json() + "\n" if args.json else d.explain() + "\n\n")
         return 0
     progress = getattr(args, "progress", False) or (args.command == "evaluate" and sys.stderr.isatty())
+    if getattr(args, "processes", 1) > 1 and not bundled and args.file != "-":
+        with open(args.file, encoding="utf-8") as f:
+            if f.read(1) != "[":
+                f.seek(0)
+                for text in evaluate_lines(f, ruleset=rs, method=args.method, processes=args.processes,
+                                           as_json=args.json, progress=progress):
+                    out.write(text + "\n")
+                return 0
     for d in evaluate_many(cases, ruleset=rs, method=args.method, processes=getattr(args, "processes", 1), progress=progress):
         out.write(d.to_json() + "\n" if args.json else d.explain() + "\n\n")
     return 0

@@ -38,11 +38,20 @@ def pct(x: Fraction | Decimal) -> str:
     return s + "%"
 
 
+ZERO = Decimal(0)
+
+
+def _ratio(part: Decimal, whole: Decimal) -> Fraction:
+    return Fraction(part) / Fraction(whole) if 0 < part < whole else Fraction(int(part > 0))
+
+
 def pct_of(part: Decimal, whole: Decimal) -> str:
     """``part / whole`` as a percentage for display (exact decisions never use this)."""
     if part == whole:
         return "100%"
-    return pct(Decimal(0) if not part else part / whole)
+    if not part:
+        return "0%"
+    return pct(part / whole)
 
 
 @dataclass
@@ -78,6 +87,16 @@ class Measurer:
                 self._lists_at.clear()
             self._lists_at[key] = index
         return index
+
+    def _set(self, name: str, on: Optional[date]) -> frozenset[str]:
+        """A list parameter as a set, cached per date."""
+        key = f"{name} as set"
+        values = self._at.get(on)
+        if values is None or key not in values:
+            result = frozenset(str(x).lower() for x in self._p(name, on))
+            self._at[on][key] = result
+            return result
+        return values[key]  # type: ignore[no-any-return]
 
     def _p(self, name: str, on: Optional[date]) -> Any:
         """A parameter's value on a date (the first value before it starts), cached per date."""
@@ -187,57 +206,51 @@ class Measurer:
 
     def critical_mineral_content(self, b: Battery, on: date, method: str) -> tuple[Fraction, list[dict[str, Any]]]:
         """Qualifying critical mineral content and one line item per procurement chain."""
-        known = set(self._p("applicable_critical_minerals", on))
-        ep_lists = self._p("extraction_processing_lists", on)
-        rec_lists = self._p("recycling_lists", on)
+        known = self._set("applicable_critical_minerals", on)
         test_share = Decimal(self._p("value_added_test_share", on))
         entities = {e.id for e in b.entities}
-        ep_in, rec_in = self._in(ep_lists, on), self._in(rec_lists, on)
+        ep_in = self._in(self._p("extraction_processing_lists", on), on)
+        rec_in = self._in(self._p("recycling_lists", on), on)
         traced = method != "value_added_50"
-        total = Decimal(0)
-        qualifying_a = Decimal(0)  # method A: whole chain values, exact in Decimal
+        total = ZERO
+        qualifying_a = ZERO  # method A: whole chain values, exact in Decimal
         qualifying_b = Fraction(0)  # method B: value x share, exact as a Fraction
         items = []
         for i, chain in enumerate(b.mineral_chains or []):
-            where = f"vehicle.battery.mineral_chains[{i}]"
             if chain.mineral.lower() not in known:
-                raise InputError(f"{where}.mineral", f"{chain.mineral!r} is not an applicable critical mineral (45X(c)(6) list in rules/)", "unknown_mineral")
+                raise InputError(f"vehicle.battery.mineral_chains[{i}].mineral", f"{chain.mineral!r} is not an applicable critical mineral (45X(c)(6) list in rules/)", "unknown_mineral")
             done: dict[str, Decimal] = {}
             counted: dict[str, Decimal] = {}
-            places: dict[str, list[str]] = {}
+            places: dict[str, list[Any]] = {}
             for j, s in enumerate(chain.stages):
                 if s.entity is not None and s.entity not in entities:
-                    raise InputError(f"{where}.stages[{j}].entity", f"unknown entity {s.entity!r}", "unknown_entity")
+                    raise InputError(f"vehicle.battery.mineral_chains[{i}].stages[{j}].entity", f"unknown entity {s.entity!r}", "unknown_entity")
                 a = s.activity
-                done[a] = done.get(a, Decimal(0)) + s.value_added
+                done[a] = done.get(a, ZERO) + s.value_added
                 hit = (rec_in if a == "recycling" else ep_in).get(s.country)
                 if hit is not None:
-                    counted[a] = counted.get(a, Decimal(0)) + s.value_added
-                    places.setdefault(a, []).append(f"{s.country} ({hit[0]}: {hit[1].instrument})")
-            shares = {a: (counted.get(a, Decimal(0)), done[a]) for a in ACTIVITIES if done.get(a)}
-
-            def ratio(a: str) -> Fraction:
-                c, d = shares[a]
-                return Fraction(c) / Fraction(d) if 0 < c < d else Fraction(int(c > 0))
-
+                    counted[a] = counted.get(a, ZERO) + s.value_added
+                    places.setdefault(a, []).append((s.country, hit))
+            shares = {a: (counted.get(a, ZERO), d) for a, d in done.items() if d}
             if not traced:
                 passing = [a for a, (c, d) in shares.items() if c >= test_share * d]
-                by = max(passing, key=ratio) if len(passing) > 1 else (passing[0] if passing else None)
-                contribution: Decimal | Fraction = chain.value if by else Decimal(0)
+                by = max(passing, key=lambda a: _ratio(*shares[a])) if len(passing) > 1 else (passing[0] if passing else None)
+                contribution: Decimal | Fraction = chain.value if by else ZERO
                 qualifying_a += contribution
             else:
                 live = [a for a, (c, _) in shares.items() if c > 0]
-                by = max(live, key=ratio) if len(live) > 1 else (live[0] if live else None)
-                contribution = Fraction(chain.value) * ratio(by) if by else Fraction(0)
+                by = max(live, key=lambda a: _ratio(*shares[a])) if len(live) > 1 else (live[0] if live else None)
+                contribution = Fraction(chain.value) * _ratio(*shares[by]) if by else Fraction(0)
                 qualifying_b += contribution
             total += chain.value
+            where = [f"{code} ({ln}: {member.instrument})" for code, (ln, member) in places[by]] if by else []
             items.append({
                 "id": chain.id, "kind": "mineral_chain", "mineral": chain.mineral, "value": str(chain.value),
                 "qualifies": contribution > 0, "by": by,
-                "shares": {a: pct_of(c, d) for a, (c, d) in shares.items()},
-                "places": places.get(by, []) if by else [],
+                "shares": {a: pct_of(c, d) for a, (c, d) in sorted(shares.items(), key=lambda kv: ACTIVITIES.index(kv[0]))},
+                "places": where,
                 "contribution": str(_dec(contribution)),
-                "reason": (f"{by} {pct_of(*shares[by])} in qualifying countries: {', '.join(places[by])}" if by else
+                "reason": (f"{by} {pct_of(*shares[by])} in qualifying countries: {', '.join(where)}" if by else
                            "no activity reaches the required share in qualifying countries" if not traced else
                            "no value added in qualifying countries"),
             })

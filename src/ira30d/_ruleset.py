@@ -173,11 +173,13 @@ class RuleSet:
         return rs
 
     # -- evaluation --------------------------------------------------------------------------
-    def evaluate(self, case: Case | Mapping[str, Any], *, method: Optional[str] = None,
+    def evaluate(self, case: Case | Mapping[str, Any] | str | bytes, *, method: Optional[str] = None,
                  counterfactuals: bool = False) -> Determination:
-        """Decide one case. ``case`` is a :class:`Case` or its JSON-shaped dict. With
+        """Decide one case. ``case`` is a :class:`Case`, its JSON-shaped dict, or JSON text. With
         ``counterfactuals=True`` each requirement not met says what would flip it, in numbers."""
-        if not isinstance(case, Case):
+        if isinstance(case, (str, bytes)):
+            case = Case.model_validate_json(case)
+        elif not isinstance(case, Case):
             case = Case.model_validate(case)
         m = self._measurer.measure(case, method)
         fired = self._backend.fire(m.facts)
