@@ -22,7 +22,7 @@ def same(a, b):
 
 
 @needs_durable
-@settings(max_examples=2000)
+@settings(max_examples=max(2000, settings().max_examples))  # HYPOTHESIS_PROFILE=long for more
 @given(cases())
 def test_durable_and_python_backends_agree(c):
     durable = DURABLE.evaluate(c)

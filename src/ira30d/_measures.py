@@ -410,12 +410,22 @@ def _dec(x: Fraction | Decimal) -> Decimal:
     return x.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def capacity_amount(formula: dict[str, Decimal], kwh: Decimal, fraction: Fraction) -> Decimal:
+ROUNDING = {"whole_dollars_half_up": (Decimal("1"), ROUND_HALF_UP), "cents_half_up": (Decimal("0.01"), ROUND_HALF_UP)}
+
+
+def capacity_amount(formula: dict[str, Decimal], kwh: Decimal, fraction: Fraction, rounding: str = "whole_dollars_half_up") -> Decimal:
     """The pre-IRA amount: base + step (from a capacity) + per kWh above a floor, capped, phased out,
-    rounded to whole dollars. All numbers come from the rule book's ``capacity_formula``."""
+    rounded as the parameter's ``rounding`` says. All numbers come from the rule book's ``capacity_formula``.
+
+    >>> f = {"base": Decimal(1), "step": Decimal(2), "step_from_kwh": Decimal(5), "per_kwh_above": Decimal(5),
+    ...      "capacity_cap": Decimal(10), "total_cap": Decimal(8)}
+    >>> capacity_amount(f, Decimal("5.5"), Fraction(1)), capacity_amount(f, Decimal(4), Fraction(1, 2), "cents_half_up")
+    (Decimal('4'), Decimal('0.50'))
+    """
     capacity = Decimal(0)
     if kwh >= formula["step_from_kwh"]:
         capacity = formula["step"] + formula["step"] * max(Decimal(0), kwh - formula["per_kwh_above"])
     amount = min(formula["total_cap"], formula["base"] + min(capacity, formula["capacity_cap"]))
     exact = Fraction(amount) * fraction
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("1"), ROUND_HALF_UP)
+    quantum, mode = ROUNDING[rounding]
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(quantum, mode)

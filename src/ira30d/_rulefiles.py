@@ -46,7 +46,7 @@ class ParameterSpec(_Strict):
     confidence: Confidence
     history: Optional[str] = None
     choices: Optional[list[str]] = None
-    rounding: Optional[str] = None
+    rounding: Optional[Literal["whole_dollars_half_up", "cents_half_up"]] = None
 
 
 class FactSpec(_Strict):

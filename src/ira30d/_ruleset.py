@@ -274,7 +274,7 @@ class RuleSet:
             fraction, why = m.phaseout if regime.phaseout else (Fraction(1), "")
             kwh = case.vehicle.battery.capacity_kwh if case.vehicle.battery else None
             if kwh is not None:
-                amount = capacity_amount(formula, kwh, fraction)
+                amount = capacity_amount(formula, kwh, fraction, self.book.parameters[regime.parameter].spec.rounding or "whole_dollars_half_up")
                 detail = (f"${formula['base']:,} + capacity amount for {kwh} kWh "
                           f"(${formula['step']} from {formula['step_from_kwh']} kWh, ${formula['step']}/kWh above "
                           f"{formula['per_kwh_above']} kWh, capacity part <= ${formula['capacity_cap']:,}, total <= ${formula['total_cap']:,})"
