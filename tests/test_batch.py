@@ -79,3 +79,13 @@ def test_plot_shares():
     left, right = fig.axes
     assert len(right.patches) == 2 * len(d.finding("critical_minerals").line_items)
     assert left.get_ylim() == (0.0, 105.0)
+
+
+def test_cli_processes_give_the_single_process_output(tmp_path, capsys):
+    from ira30d._cli import main
+    f = tmp_path / "fleet.jsonl"
+    f.write_text("\n".join(json.dumps(c) for c in FLEET * 120) + "\n")
+    assert main(["evaluate", str(f), "--json"]) == 0
+    single = capsys.readouterr().out
+    assert main(["evaluate", str(f), "--json", "--processes", "2"]) == 0
+    assert capsys.readouterr().out == single

@@ -95,22 +95,22 @@ def _work_text(args: tuple[list[str], Optional[str], bool]) -> list[str]:
     return out
 
 
+def _pooled(items: Iterator[Any], work: Any, args: tuple[Any, ...], ruleset: RuleSet, processes: int,
+            bar: "_Progress") -> Iterator[Any]:
+    """Chunks of ``items`` through ``work(chunk, *args)`` on a process pool, results in input order."""
+    chunks = iter(lambda: list(islice(items, CHUNK)), [])
+    with ProcessPoolExecutor(processes, initializer=_init, initargs=(ruleset,)) as pool:
+        for out in pool.map(work, ((chunk, *args) for chunk in chunks)):
+            yield from out
+            bar.step(len(out))
+
+
 def evaluate_lines(lines: Iterable[str], *, ruleset: RuleSet, method: Optional[str] = None, processes: int = 2,
                    as_json: bool = True, progress: bool | TextIO = False) -> Iterator[str]:
     """JSON Lines in, JSON Lines (or text) out, across processes: the parent only moves text, the
     workers parse, decide and render. Used by ``ira30d evaluate --processes N``."""
-    bar = _Progress(progress if not isinstance(progress, bool) else sys.stderr) if progress else None
-    it = (line for line in lines if line.strip())
-    chunks = iter(lambda: list(islice(it, CHUNK)), [])
-    try:
-        with ProcessPoolExecutor(processes, initializer=_init, initargs=(ruleset,)) as pool:
-            for out in pool.map(_work_text, ((chunk, method, as_json) for chunk in chunks)):
-                yield from out
-                if bar:
-                    bar.step(len(out))
-    finally:
-        if bar:
-            bar.close()
+    with _Progress.on(progress) as bar:
+        yield from _pooled((line for line in lines if line.strip()), _work_text, (method, as_json), ruleset, processes, bar)
 
 
 def evaluate_many(source: Any, *, ruleset: Optional[RuleSet] = None, method: Optional[str] = None,
@@ -124,24 +124,14 @@ def evaluate_many(source: Any, *, ruleset: Optional[RuleSet] = None, method: Opt
     """
     from ._api import default_ruleset
     rs = ruleset or default_ruleset()
-    bar = _Progress(progress if not isinstance(progress, bool) else sys.stderr) if progress else None
     cases = iter(read_cases(source))
-    try:
-        if processes <= 1:
-            for c in cases:
-                yield rs.evaluate(c, method=method)
-                if bar:
-                    bar.step(1)
+    with _Progress.on(progress) as bar:
+        if processes > 1:
+            yield from _pooled(cases, _work, (method,), rs, processes, bar)
             return
-        chunks = iter(lambda: list(islice(cases, CHUNK)), [])
-        with ProcessPoolExecutor(processes, initializer=_init, initargs=(rs,)) as pool:
-            for out in pool.map(_work, ((chunk, method) for chunk in chunks)):
-                yield from out
-                if bar:
-                    bar.step(len(out))
-    finally:
-        if bar:
-            bar.close()
+        for c in cases:
+            yield rs.evaluate(c, method=method)
+            bar.step(1)
 
 
 def to_dataframe(determinations: Iterable[Determination]) -> Any:
@@ -180,12 +170,24 @@ def summary_html(s: Mapping[str, Any]) -> str:
 
 
 class _Progress:
-    """A one-line progress bar on a text stream: count, rate, elapsed."""
+    """A one-line progress bar on a text stream (count, rate, elapsed); silent without a stream."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: Optional[TextIO]) -> None:
         self.stream, self.n, self.start, self.last = stream, 0, time.perf_counter(), 0.0
 
+    @classmethod
+    def on(cls, progress: bool | TextIO) -> "_Progress":
+        return cls((sys.stderr if progress is True else progress) or None)
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
     def step(self, k: int) -> None:
+        if self.stream is None:
+            return
         self.n += k
         now = time.perf_counter()
         if now - self.last >= 0.2:
@@ -199,6 +201,8 @@ class _Progress:
         self.stream.flush()
 
     def close(self) -> None:
+        if self.stream is None:
+            return
         self._draw(time.perf_counter())
         self.stream.write("\n")
         self.stream.flush()
