@@ -82,3 +82,28 @@ def test_threads_give_the_sequential_results(rs, threads):
     for t in ts:
         t.join()
     assert results == expected
+
+
+@needs_durable
+def test_session_is_cleaned_up_when_the_engine_fails_mid_evaluation(monkeypatch):
+    rs = RuleSet.load(backend="durable")
+    case = ira30d.example("minerals_half_only")
+    expected = rs.evaluate(case)
+    dre = rs._backend._dre
+    real = dre.complete_and_start_action
+    calls = {"n": 0}
+
+    class Flaky:
+        def __getattr__(self, name):
+            return getattr(dre, name)
+
+        def complete_and_start_action(self, *args):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise RuntimeError("boom")
+            return real(*args)
+
+    monkeypatch.setattr(rs._backend, "_dre", Flaky())
+    with pytest.raises(EngineError):
+        rs.evaluate(case)
+    assert rs.evaluate(case) == expected  # the session was deleted; the next evaluation starts clean

@@ -7,7 +7,6 @@ import pytest
 
 import ira30d
 from ira30d import evaluate_many, evaluate_partition, summary, to_dataframe
-from ira30d._batch import summary_html
 
 FLEET = [ira30d.example(n) for n in ira30d.example_names()]
 
@@ -57,7 +56,7 @@ def test_summary_counts_and_html():
     s = summary(evaluate_many(FLEET))
     assert s["vehicles"] == len(FLEET) and s["eligible"] + s["not_eligible"] + s["undetermined"] == len(FLEET)
     assert s["failed"]["msrp_cap"] == 1 and s["failed"]["termination"] == 1
-    assert "<table>" in summary_html(s)
+    assert "<table>" in s._repr_html_() and "msrp_cap" in s._repr_html_()
 
 
 def test_cli_json_lines_with_progress_bar(tmp_path):

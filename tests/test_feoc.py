@@ -76,3 +76,12 @@ def test_transition_needs_the_election_and_an_impracticable_material(rs):
 def _with(c, purchase):
     c["purchase"].update(purchase)
     return c
+
+
+def test_attestation_contradicted_by_provenance_is_reported(rs):
+    c = battery({"incorporated_in": "CN"})  # attested compliant, but the component maker is a FEOC
+    d = rs.evaluate(c)
+    assert status(d, "feoc_components") == "not_met"
+    f = d.finding("feoc_attestation_consistency")
+    assert f.status == "not_met" and "1 FEOC attestation" in f.explanation
+    assert status(rs.evaluate(battery({"incorporated_in": "KR"})), "feoc_attestation_consistency") == "met"

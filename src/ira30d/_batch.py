@@ -147,10 +147,21 @@ def to_dataframe(determinations: Iterable[Determination]) -> Any:
     return pd.DataFrame(rows)
 
 
-def summary(determinations: Iterable[Determination]) -> dict[str, Any]:
+class Summary(dict):  # type: ignore[type-arg]
+    """Counts by verdict, total credit, and per requirement the vehicles that failed it; shows as
+    an HTML table in notebooks."""
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in sorted(self["failed"].items()))
+        return (f"<div><b>{self['vehicles']}</b> vehicles: {self['eligible']} eligible, {self['not_eligible']} not eligible, "
+                f"{self['undetermined']} undetermined; total credit <b>${self['total_credit']:,}</b>"
+                f"<table><thead><tr><th>requirement not met</th><th>vehicles</th></tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+def summary(determinations: Iterable[Determination]) -> Summary:
     """Counts by verdict, total credit, and for each requirement how many vehicles failed it."""
     from decimal import Decimal
-    out: dict[str, Any] = {"vehicles": 0, "eligible": 0, "not_eligible": 0, "undetermined": 0, "total_credit": Decimal(0), "failed": {}}
+    out = Summary(vehicles=0, eligible=0, not_eligible=0, undetermined=0, total_credit=Decimal(0), failed={})
     for d in determinations:
         out["vehicles"] += 1
         out[d.verdict] += 1
@@ -159,14 +170,6 @@ def summary(determinations: Iterable[Determination]) -> dict[str, Any]:
             if f.status == "not_met":
                 out["failed"][f.id] = out["failed"].get(f.id, 0) + 1
     return out
-
-
-def summary_html(s: Mapping[str, Any]) -> str:
-    """The batch summary as an HTML table for notebooks."""
-    rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in s["failed"].items())
-    return (f"<div><b>{s['vehicles']}</b> vehicles: {s['eligible']} eligible, {s['not_eligible']} not eligible, "
-            f"{s['undetermined']} undetermined; total credit <b>${s['total_credit']:,}</b>"
-            f"<table><thead><tr><th>requirement not met</th><th>vehicles</th></tr></thead><tbody>{rows}</tbody></table></div>")
 
 
 class _Progress:

@@ -389,6 +389,11 @@ class Measurer:
         elif cert and cert.feoc_compliant_minerals is not None:
             m.facts["feoc_minerals"] = m.facts["feoc_minerals_traceable"] = 0 if cert.feoc_compliant_minerals else 1
             m.basis["feoc_minerals"] = "certified"
+        compared = [(m.facts[k] == 0) != attested for k, attested, given in (
+            ("feoc_components", cert and cert.feoc_compliant_components, b.components),
+            ("feoc_minerals", cert and cert.feoc_compliant_minerals, b.mineral_chains)) if given and attested is not None]
+        if compared:
+            m.facts["feoc_attestation_conflicts"] = sum(compared)
 
     # -- pre-2023 manufacturer phase-out (former 30D(e)) -------------------------------------
     def _phaseout(self, manufacturer: str, sold: Optional[date]) -> tuple[Fraction, str]:
