@@ -102,6 +102,7 @@ class RuleSet:
         self._measurer = Measurer(book, countries)
         self._compiled = compile_rules(book)
         types = {k: _PY_TYPES[f.type] for k, f in book.facts.items()}
+        self._by_id = {r.id: r for r in book.requirements}
         self._param_refs = {r.id: self._refs(r) for r in book.requirements}
         self._required_names = {r.id: list(dict.fromkeys(name if key is None else f"{name}[{key}]" for name, key in self._param_refs[r.id]))
                                 for r in book.requirements}
@@ -188,12 +189,11 @@ class RuleSet:
         findings = [self._finding(req, case, m, fired, shown) for req in self.book.requirements]
         if counterfactuals:
             from ._counterfactuals import counterfactuals as what_flips
-            for f, req in zip(findings, self.book.requirements):
-                if f["status"] == "not_met":
-                    f["counterfactuals"] = what_flips(self, case, m, Finding(**f), req)
+            findings = [dataclasses.replace(f, counterfactuals=what_flips(self, case, m, f, req)) if f.status == "not_met" else f
+                        for f, req in zip(findings, self.book.requirements)]
         return self._decide(case, m, fired, findings)
 
-    def _finding(self, req: Any, case: Case, m: Measured, fired: set[str], facts_shown: dict[str, str]) -> dict[str, Any]:
+    def _finding(self, req: Any, case: Case, m: Measured, fired: set[str], facts_shown: dict[str, str]) -> Finding:
         f = m.facts
         scope_given = req.scope == "vehicle" or (case.purchase if req.scope == "purchase" else case.buyer) is not None
         missing = [i for i in req.inputs if i not in f]
@@ -225,7 +225,7 @@ class RuleSet:
                 text = f"Missing: {', '.join(missing)}."
         shown = self._display(req, m, facts_shown)
         text = text.format_map(shown)
-        return dict(
+        return Finding(
             id=req.id, title=req.title, kind=req.kind, status=status, explanation=text,
             actual={k: shown[k] for k in req.inputs if k in shown},
             required={k: shown[k] for k in self._required_names[req.id] if k in shown},
@@ -261,8 +261,7 @@ class RuleSet:
             shown.setdefault(name, _show_param(p, value))
         return shown
 
-    def _decide(self, case: Case, m: Measured, fired: set[str], found: list[dict[str, Any]]) -> Determination:
-        findings = [_Row(f) for f in found]
+    def _decide(self, case: Case, m: Measured, fired: set[str], findings: list[Finding]) -> Determination:
         gates = [f for f in findings if f.kind == "gate"]
         parts = [f for f in findings if f.kind == "credit_part"]
         regime = next((r for r in self.book.regimes if f"regime|{r.id}" in fired), None)
@@ -299,7 +298,7 @@ class RuleSet:
             schema_version=SCHEMA_VERSION, case_id=case.id, vin=case.vehicle.vin, question=question, verdict=verdict, amount=amount,
             regime=regime.id if regime else None, regime_citation=regime.citation if regime else None,
             amount_detail=detail, critical_minerals_method=m.method, basis=m.basis, figures=m.figures,
-            findings=[Finding(**f) for f in found],
+            findings=findings,
             provenance=Provenance(
                 ruleset=self.book.spec.name, ruleset_version=self.book.spec.version, ruleset_hash=self.book.digest,
                 countries=self.countries.name, countries_hash=self.countries.hash,
@@ -307,7 +306,7 @@ class RuleSet:
         )
 
     def _req(self, rid: str) -> Any:
-        return next(r for r in self.book.requirements if r.id == rid)
+        return self._by_id[rid]
 
 
 class _Shown(dict):  # type: ignore[type-arg]
@@ -315,18 +314,6 @@ class _Shown(dict):  # type: ignore[type-arg]
 
     def __missing__(self, key: str) -> str:
         return "unknown"
-
-
-class _Row:
-    """Attribute access to a finding under construction."""
-
-    __slots__ = ("_d",)
-
-    def __init__(self, d: dict[str, Any]) -> None:
-        self._d = d
-
-    def __getattr__(self, name: str) -> Any:
-        return self._d[name]
 
 
 def _fact_date(v: Optional[int]) -> Optional[date]:
