@@ -115,8 +115,18 @@ def main() -> None:
         start = time.perf_counter()
         n = sum(1 for _ in ira30d.evaluate_many(batch, ruleset=rs, processes=args.processes))
         rate = n / (time.perf_counter() - start)
-        print(f"batch {b:7}: {rate:8,.0f} determinations/s over {args.processes} processes ({n:,} vehicles); "
-              f"1,000,000 vehicles would take {1_000_000 / rate / 60:.1f} min (target < 2)")
+        print(f"batch {b:7}: {rate:8,.0f} determinations/s over {args.processes} processes ({n:,} vehicles, "
+              f"Determination objects back to the parent)")
+    import json
+    lines = [json.dumps(c) for c in batch]
+    from ira30d._batch import evaluate_lines
+    for b in backends:
+        rs = RuleSet.load(backend=b)
+        start = time.perf_counter()
+        n = sum(1 for _ in evaluate_lines(lines, ruleset=rs, processes=args.processes))
+        rate = n / (time.perf_counter() - start)
+        print(f"JSON Lines {b:7}: {rate:8,.0f} determinations/s over {args.processes} processes, text in and out "
+              f"(the CLI's path); 1,000,000 vehicles would take {1_000_000 / rate / 60:.1f} min (target < 2)")
     print(f"peak RSS of this process: {peak_mib():.0f} MiB")
 
     if args.soak:
