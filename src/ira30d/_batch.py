@@ -198,6 +198,8 @@ class _Progress:
             self._draw(now)
 
     def _draw(self, now: float) -> None:
+        if self.stream is None:
+            return
         rate = self.n / max(now - self.start, 1e-9)
         spin = "#" * (self.n // CHUNK % 20)
         self.stream.write(f"\r[{spin:<20}] {self.n:,} cases {rate:,.0f}/s {now - self.start:.1f}s")

@@ -141,7 +141,7 @@ class Countries:
         lists = dict(self.lists)
         for ln, items in add.items():
             base = self._list(ln)
-            new = []
+            new: list[Member] = []
             for item in items:
                 if isinstance(item, str):
                     item = {"code": check_country(item, f"add.{ln}"), "since": date.min, "instrument": f"scenario {name}"}

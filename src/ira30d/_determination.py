@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 SCHEMA_VERSION = "1"
 Status = Literal["met", "not_met", "undetermined", "not_applicable"]
 Verdict = Literal["eligible", "not_eligible", "undetermined"]
+Question = Literal["vehicle", "purchase", "buyer"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Determination:
     schema_version: str
     case_id: Optional[str]
     vin: str
-    question: Literal["vehicle", "purchase", "buyer"]
+    question: Question
     verdict: Verdict
     amount: Decimal
     regime: Optional[str]

@@ -57,7 +57,7 @@ def pct_of(part: Decimal, whole: Decimal) -> str:
 @dataclass
 class Measured:
     facts: dict[str, Any]
-    line_items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    line_items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # line items are JSON-shaped
     figures: dict[str, str] = field(default_factory=dict)
     basis: dict[str, str] = field(default_factory=dict)
     method: str = ""
@@ -115,12 +115,12 @@ class Measurer:
     def measure(self, case: Case, method: Optional[str] = None) -> Measured:
         facts: dict[str, Any] = {}
         dates = self._dates(case)
-        for k, v in dates.items():
-            if v is not None:
-                facts[k] = to_fact_scale(None, v)
+        for name, day in dates.items():
+            if day is not None:
+                facts[name] = to_fact_scale(None, day)
         on = dates["placed_in_service"] or dates["sale"] or dates["acquired"] or dates["contract"]
         method = method or self._p("critical_minerals_method", on)
-        if method not in self.book.parameters["critical_minerals_method"].spec.choices:
+        if method not in (self.book.parameters["critical_minerals_method"].spec.choices or ()):
             raise InputError("method", f"unknown critical-minerals method {method!r}", "unknown_method")
         m = Measured(facts, method=method, on=on)
         v = case.vehicle
@@ -235,8 +235,8 @@ class Measurer:
             if not traced:
                 passing = [a for a, (c, d) in shares.items() if c >= test_share * d]
                 by = max(passing, key=lambda a: _ratio(*shares[a])) if len(passing) > 1 else (passing[0] if passing else None)
+                qualifying_a += chain.value if by else ZERO
                 contribution: Decimal | Fraction = chain.value if by else ZERO
-                qualifying_a += contribution
             else:
                 live = [a for a, (c, _) in shares.items() if c > 0]
                 by = max(live, key=lambda a: _ratio(*shares[a])) if len(live) > 1 else (live[0] if live else None)
@@ -362,7 +362,7 @@ class Measurer:
 
         cert = b.certified
         if b.components:
-            items = []
+            items: list[dict[str, Any]] = []
             for c in b.components:
                 why = reasons(c.entity, c.country)
                 if why:
@@ -380,7 +380,7 @@ class Measurer:
                 why = [f"{s.activity}: {r}" for s in chain.stages for r in reasons(s.entity, s.country)]
                 if why:
                     traceable = (chain.material or "").lower() not in itt
-                    items.append({"id": chain.id, "mineral": chain.mineral, "material": chain.material,
+                    items.append({"id": chain.id, "mineral": chain.mineral, "material": chain.material or "",
                                   "impracticable_to_trace": not traceable, "reason": "; ".join(why)})
             m.facts["feoc_minerals"] = len(items)
             m.facts["feoc_minerals_traceable"] = sum(1 for i in items if not i["impracticable_to_trace"])

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Optional
 from . import _conditions as C
 from ._backends import Backend, make_backend
 from ._countries import Countries, load_country_file
-from ._determination import SCHEMA_VERSION, Determination, Finding, Provenance
+from ._determination import SCHEMA_VERSION, Determination, Finding, Provenance, Question, Status, Verdict
 from ._errors import InputError
 from ._measures import Measured, Measurer, capacity_amount, pct
 from ._models import Case
@@ -74,7 +74,7 @@ def compile_rules(book: RuleBook) -> list[tuple[str, C.Cond]]:
         label = book.requirement_files[req.id]
         window = window_condition(req.window, book, label, req.id)
         cond = _resolve(book.conditions[f"{req.id}.condition"], book)
-        if window.items:
+        if isinstance(window, C.All) and window.items:
             out.append((f"{req.id}|a", window))
         out.append((f"{req.id}|m", C.conj(window, cond)))
         out.append((f"{req.id}|n", C.conj(window, C.negate(cond))))
@@ -199,6 +199,7 @@ class RuleSet:
         missing = [i for i in req.inputs if i not in f]
         exception = None
         if not scope_given:
+            status: Status
             status, text = "not_applicable", f"Not assessed: no {req.scope} given (vehicle-level question)."
         elif req.window is not None and req.window.on not in f:
             status, missing = "undetermined", [req.window.on, *missing]
@@ -268,7 +269,7 @@ class RuleSet:
         amount, detail = Decimal(0), ""
         if regime is None:
             detail = "no credit regime applies on this placed-in-service date" if "placed_in_service" in m.facts else "placed-in-service date missing"
-        elif regime.formula == "capacity":
+        elif regime.formula == "capacity" and regime.parameter:
             formula = self.book.parameters[regime.parameter].at(_fact_date(m.facts["placed_in_service"]))
             fraction, why = m.phaseout if regime.phaseout else (Fraction(1), "")
             kwh = case.vehicle.battery.capacity_kwh if case.vehicle.battery else None
@@ -280,20 +281,22 @@ class RuleSet:
                           + (f"; {why}" if why else ""))
         else:
             met = [f for f in parts if f.status == "met"]
-            amount = sum((Decimal(self.book.parameters[self._req(f.id).amount].at(None)) for f in met), Decimal(0))
-            detail = " + ".join(f"${self.book.parameters[self._req(f.id).amount].at(None):,} ({f.title.lower()})" for f in met) or "no requirement met for an amount"
+            values = [(f, Decimal(self.book.parameters[str(self._req(f.id).amount)].at(None))) for f in met]
+            amount = sum((v for _, v in values), Decimal(0))
+            detail = " + ".join(f"${v:,} ({f.title.lower()})" for f, v in values) or "no requirement met for an amount"
         statuses = {f.status for f in gates}
         in_regime_parts = parts if regime is not None and regime.formula == "credit_parts" else []
         if "not_met" in statuses or regime is None and "placed_in_service" in m.facts:
             failed = [f.id for f in gates if f.status == "not_met"]
             if failed:
                 detail = f"no credit: not met: {', '.join(failed)} (otherwise {detail})"
+            verdict: Verdict
             verdict, amount = "not_eligible", Decimal(0)
         elif "undetermined" in statuses or any(f.status == "undetermined" for f in in_regime_parts) or regime is None:
             verdict = "undetermined"
         else:
             verdict = "eligible" if amount > 0 else "not_eligible"
-        question = "buyer" if case.buyer else "purchase" if case.purchase else "vehicle"
+        question: Question = "buyer" if case.buyer else "purchase" if case.purchase else "vehicle"
         return Determination(
             schema_version=SCHEMA_VERSION, case_id=case.id, vin=case.vehicle.vin, question=question, verdict=verdict, amount=amount,
             regime=regime.id if regime else None, regime_citation=regime.citation if regime else None,
