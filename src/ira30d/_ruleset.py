@@ -185,7 +185,7 @@ class RuleSet:
         m = self._measurer.measure(case, method)
         fired = self._backend.fire(m.facts)
         facts = self.book.facts
-        shown = {k: _show(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()}
+        shown = _Shown({k: _show(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()})
         findings = [self._finding(req, case, m, fired, shown) for req in self.book.requirements]
         if counterfactuals:
             from ._counterfactuals import counterfactuals as what_flips
@@ -193,7 +193,7 @@ class RuleSet:
                         for f, req in zip(findings, self.book.requirements)]
         return self._decide(case, m, fired, findings)
 
-    def _finding(self, req: Any, case: Case, m: Measured, fired: set[str], facts_shown: dict[str, str]) -> Finding:
+    def _finding(self, req: Any, case: Case, m: Measured, fired: set[str], facts_shown: "_Shown") -> Finding:
         f = m.facts
         scope_given = req.scope == "vehicle" or (case.purchase if req.scope == "purchase" else case.buyer) is not None
         missing = [i for i in req.inputs if i not in f]
@@ -245,9 +245,11 @@ class RuleSet:
         refs = [(a.operand.name, a.operand.key) for c in conds for a in C.walk_atoms(c) if isinstance(a.operand, C.ParamRef)]
         return list(dict.fromkeys(refs))
 
-    def _display(self, req: Any, m: Measured, facts_shown: dict[str, str]) -> "_Shown":
+    def _display(self, req: Any, m: Measured, facts_shown: "_Shown") -> "_Shown":
         """Fact values and the requirement's parameter values (on their dates) as text; a keyed
         parameter also appears as ``name[key_fact]`` for each key it is read with."""
+        if not self._param_refs[req.id]:
+            return facts_shown
         shown = _Shown(facts_shown)
         for name, key_fact in self._param_refs[req.id]:
             p = self.book.parameters[name]
