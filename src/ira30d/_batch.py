@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import deque
 import time
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -97,10 +98,19 @@ def _work_text(args: tuple[list[str], Optional[str], bool]) -> list[str]:
 
 def _pooled(items: Iterator[Any], work: Any, args: tuple[Any, ...], ruleset: RuleSet, processes: int,
             bar: "_Progress") -> Iterator[Any]:
-    """Chunks of ``items`` through ``work(chunk, *args)`` on a process pool, results in input order."""
+    """Chunks of ``items`` through ``work(chunk, *args)`` on a process pool, results in input order.
+    At most four chunks per process are in flight, so memory stays bounded however long the input."""
     chunks = iter(lambda: list(islice(items, CHUNK)), [])
     with ProcessPoolExecutor(processes, initializer=_init, initargs=(ruleset,)) as pool:
-        for out in pool.map(work, ((chunk, *args) for chunk in chunks)):
+        pending: deque[Any] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(work, (chunk, *args)))
+            if len(pending) >= 4 * processes:
+                out = pending.popleft().result()
+                yield from out
+                bar.step(len(out))
+        while pending:
+            out = pending.popleft().result()
             yield from out
             bar.step(len(out))
 
