@@ -205,7 +205,7 @@ class RuleBook:
         return self.parameters[name]
 
 
-def _validated(model: type[BaseModel], raw: Any, label: str, prefix: str = "") -> Any:
+def validated(model: type[BaseModel], raw: Any, label: str, prefix: str = "") -> Any:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -214,7 +214,7 @@ def _validated(model: type[BaseModel], raw: Any, label: str, prefix: str = "") -
         raise RuleFileError(label, loc, err["msg"]) from None
 
 
-def _parameter(name: str, spec: ParameterSpec, label: str) -> Parameter:
+def build_parameter(name: str, spec: ParameterSpec, label: str) -> Parameter:
     starts = tuple(sorted(spec.values))
     values = []
     for d in starts:
@@ -255,11 +255,11 @@ def read_rulebook(root: Path) -> RuleBook:
         digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
         return data
 
-    spec: RuleSetSpec = _validated(RuleSetSpec, load("ruleset.yaml"), "ruleset.yaml")
+    spec: RuleSetSpec = validated(RuleSetSpec, load("ruleset.yaml"), "ruleset.yaml")
     raw_facts = load(spec.facts)
     if not isinstance(raw_facts, dict):
         raise RuleFileError(spec.facts, "", "expected a mapping of fact names")
-    facts = {k: _validated(FactSpec, v, spec.facts, k) for k, v in raw_facts.items()}
+    facts = {k: validated(FactSpec, v, spec.facts, k) for k, v in raw_facts.items()}
 
     parameters: dict[str, Parameter] = {}
     for rel in spec.parameters:
@@ -269,7 +269,7 @@ def read_rulebook(root: Path) -> RuleBook:
         for name, body in raw.items():
             if name in parameters:
                 raise RuleFileError(rel, name, "parameter defined twice")
-            parameters[name] = _parameter(name, _validated(ParameterSpec, body, rel, name), rel)
+            parameters[name] = build_parameter(name, validated(ParameterSpec, body, rel, name), rel)
 
     lists = {}
     for rel in spec.countries:
@@ -283,7 +283,7 @@ def read_rulebook(root: Path) -> RuleBook:
         if not isinstance(raw, list):
             raise RuleFileError(rel, "", "expected a list of requirements")
         for i, r in enumerate(raw):
-            req = _validated(RequirementSpec, r, rel, f"[{i}]")
+            req = validated(RequirementSpec, r, rel, f"[{i}]")
             if req.id in requirement_files:
                 raise RuleFileError(rel, f"[{i}].id", f"requirement id {req.id!r} used twice")
             requirement_files[req.id] = rel
@@ -291,14 +291,14 @@ def read_rulebook(root: Path) -> RuleBook:
     raw_regimes = load(spec.regimes)
     if not isinstance(raw_regimes, list):
         raise RuleFileError(spec.regimes, "", "expected a list of regimes")
-    regimes = [_validated(RegimeSpec, r, spec.regimes, f"[{i}]") for i, r in enumerate(raw_regimes)]
-    phaseout = _validated(PhaseoutSpec, load(spec.phaseout), spec.phaseout)
+    regimes = [validated(RegimeSpec, r, spec.regimes, f"[{i}]") for i, r in enumerate(raw_regimes)]
+    phaseout = validated(PhaseoutSpec, load(spec.phaseout), spec.phaseout)
     scenarios = {}
     for rel in spec.scenarios:
-        sc = _validated(ScenarioSpec, load(rel), rel)
+        sc = validated(ScenarioSpec, load(rel), rel)
         scenarios[sc.name] = sc
     raw_nm = load(spec.not_modelled)
-    not_modelled = [_validated(NotModelled, r, spec.not_modelled, f"[{i}]") for i, r in enumerate(raw_nm or [])]
+    not_modelled = [validated(NotModelled, r, spec.not_modelled, f"[{i}]") for i, r in enumerate(raw_nm or [])]
 
     book = RuleBook(spec, root, digest.hexdigest(), facts, parameters, lists, requirements, regimes,
                     phaseout, scenarios, not_modelled, requirement_files)

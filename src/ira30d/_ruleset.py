@@ -18,7 +18,7 @@ from ._determination import SCHEMA_VERSION, Determination, Finding, Provenance, 
 from ._errors import InputError
 from ._measures import Measured, Measurer, capacity_amount, pct
 from ._models import Case
-from ._rulefiles import (Parameter, ParameterSpec, RuleBook, _parameter, _validated, read_rulebook, to_fact_scale,
+from ._rulefiles import (Parameter, ParameterSpec, RuleBook, build_parameter, read_rulebook, to_fact_scale, validated,
                          window_condition)
 
 _PY_TYPES = {"date": int, "int": int, "bool": bool, "str": str}
@@ -136,7 +136,7 @@ class RuleSet:
                                  Decimal(str(v)) if unit in ("usd", "kwh", "lbs", "share") and isinstance(v, (str, int)) else v)
                              for k, v in dict(values).items()}
             label = f"override {name or pname}"
-            params[pname] = _parameter(pname, _validated(ParameterSpec, raw, label, pname), label)
+            params[pname] = build_parameter(pname, validated(ParameterSpec, raw, label, pname), label)
         canon = json.dumps({k: {str(d): str(v) for d, v in dict(vs).items()} for k, vs in overrides.items()}, sort_keys=True)
         label = name or "+".join(sorted(overrides))
         book = dataclasses.replace(
