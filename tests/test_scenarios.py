@@ -94,3 +94,10 @@ def test_magi_counterfactual_names_the_smaller_excess_and_latest_date_for_shares
 def test_counterfactuals_are_off_by_default():
     d = ira30d.evaluate(ira30d.example("over_msrp_cap"))
     assert d.finding("msrp_cap").counterfactuals == []
+
+
+def test_a_dated_requirement_says_before_when_it_did_not_apply():
+    d = ira30d.evaluate(case(vehicle={"final_assembly_country": "DE"}), counterfactuals=True)
+    cfs = d.finding("final_assembly").counterfactuals
+    assert any(cf.get("latest_date") == "2022-08-16" and cf["fact"] == "sale" for cf in cfs)
+    assert any("must be yes" in cf["text"] for cf in cfs)

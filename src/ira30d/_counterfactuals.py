@@ -76,7 +76,25 @@ def counterfactuals(rs: Any, case: Case, m: Any, finding: Any, req: Any) -> list
                 cf["latest_date"] = latest.isoformat()
                 cf["text"] += f"; the same figures would have passed if {p.spec.on.replace('_', ' ')} were on or before {latest.isoformat()}"
         out.append(cf)
+    out += _window_escape(rs, req, facts)
     return out
+
+
+def _window_escape(rs: Any, req: Any, facts: dict[str, Any]) -> list[dict[str, Any]]:
+    """A requirement that starts on a date would not have applied before it: say which date."""
+    from ._ruleset import _fact_date
+    w = req.window
+    if w is None or w.on not in facts:
+        return []
+    start = w.after if w.after is not None else w.from_
+    if start is None:
+        return []
+    if isinstance(start, dict):
+        start = rs.book.parameters[start["param"]].first()
+    latest = start if w.after is not None else start - timedelta(days=1)
+    label = rs.book.facts[w.on].label
+    return [{"requirement": req.id, "fact": w.on, "actual": _fact_date(facts[w.on]).isoformat(), "latest_date": latest.isoformat(),
+             "text": f"the requirement applies only when the {label} is after {latest.isoformat()}"}]
 
 
 def _scaled(spec: Any, value: Any) -> Any:
