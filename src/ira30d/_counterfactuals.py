@@ -93,7 +93,7 @@ def _window_escape(rs: Any, req: Any, facts: dict[str, Any]) -> list[dict[str, A
         start = rs.book.parameters[start["param"]].first()
     latest = start if w.after is not None else start - timedelta(days=1)
     label = rs.book.facts[w.on].label
-    return [{"requirement": req.id, "fact": w.on, "actual": _fact_date(facts[w.on]).isoformat(), "latest_date": latest.isoformat(),
+    return [{"requirement": req.id, "fact": w.on, "actual": str(_fact_date(facts[w.on])), "latest_date": latest.isoformat(),
              "text": f"the requirement applies only when the {label} is after {latest.isoformat()}"}]
 
 
