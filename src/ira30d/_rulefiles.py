@@ -53,6 +53,7 @@ class FactSpec(_Strict):
     type: Literal["date", "int", "bool", "str"]
     unit: Optional[str] = None
     label: str
+    source: list[str] = []
 
 
 class WindowSpec(_Strict):

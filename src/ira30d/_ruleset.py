@@ -203,9 +203,10 @@ class RuleSet:
             status, text = "not_applicable", f"Not assessed: no {req.scope} given (vehicle-level question)."
         elif req.window is not None and req.window.on not in f:
             status, missing = "undetermined", [req.window.on, *missing]
-            text = f"Undetermined: the {req.window.on.replace('_', ' ')} date is missing."
+            text = f"Undetermined: the {self.book.facts[req.window.on].label} is missing ({self._sources([req.window.on])})."
         elif req.window is not None and f"{req.id}|a" not in fired:
-            status, text = "not_applicable", f"Does not apply on this {req.window.on.replace('_', ' ')} date."
+            status = "not_applicable"
+            text = f"Does not apply: {self.book.facts[req.window.on].label} {facts_shown[req.window.on]}."
         else:
             hits = [e for i, e in enumerate(req.exceptions) if f"{req.id}|x{i}" in fired]
             if f"{req.id}|m" in fired:
@@ -223,7 +224,7 @@ class RuleSet:
             if status == "not_applicable":
                 text = "Nothing to compare."
             elif status == "undetermined" and not text:
-                text = f"Missing: {', '.join(missing)}."
+                text = f"Missing: {self._sources(missing)}."
         shown = self._display(req, m, facts_shown)
         text = text.format_map(shown)
         return Finding(
@@ -234,6 +235,10 @@ class RuleSet:
             missing=missing if status == "undetermined" else [],
             line_items=m.line_items.get(req.line_items, []) if req.line_items and status != "not_applicable" else [],
         )
+
+    def _sources(self, facts: list[str]) -> str:
+        """The input fields behind missing facts, for the reader."""
+        return ", ".join(dict.fromkeys(src for f in facts for src in (self.book.facts[f].source or [f])))
 
     def _params_of(self, req: Any) -> tuple[str, ...]:
         return tuple(sorted({name for name, _ in self._param_refs[req.id]}))
