@@ -1,5 +1,4 @@
 """Critical minerals and battery components computed from provenance, checked by hand."""
-from decimal import Decimal
 from fractions import Fraction
 
 import pytest

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 from . import _conditions as C
 from ._errors import EngineError, Ira30dError

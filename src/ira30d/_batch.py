@@ -13,11 +13,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Optional, TextIO
+from typing import Any, Iterable, Iterator, Optional, TextIO
 
 from ._determination import Determination
 from ._errors import InputError, Ira30dError
-from ._models import Case
 from ._ruleset import RuleSet
 
 CHUNK = 500

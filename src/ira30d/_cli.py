@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence
 
 from pydantic import ValidationError

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from ._countries import Countries
 from ._errors import InputError
-from ._models import Battery, Case, Component, Entity, MineralChain
+from ._models import Battery, Case, Entity
 from ._rulefiles import RuleBook, to_fact_scale
 
 ACTIVITIES = ("extraction", "processing", "recycling")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import _conditions as C
 from ._countries import CountryList, load_country_file
@@ -170,7 +170,7 @@ class Parameter:
 
 def to_fact_scale(unit: str | None, value: Any) -> Any:
     """A rule value on the fact's integer scale: usd->cents, kwh->Wh, share->ppm, date->YYYYMMDD."""
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, (bool, str)):
         return value
     if isinstance(value, date):
         return value.year * 10000 + value.month * 100 + value.day
@@ -357,7 +357,7 @@ def _check(book: RuleBook) -> None:
         if reg.formula == "capacity" and reg.parameter not in book.parameters:
             raise RuleFileError(book.spec.regimes, f"{reg.id}.parameter", f"unknown parameter {reg.parameter!r}")
     spans.sort(key=lambda s: s[0])
-    for (s0, e0, id0), (s1, _, id1) in zip(spans, spans[1:]):
+    for (_, e0, id0), (s1, _, id1) in zip(spans, spans[1:]):
         if e0 is None or (s1 - e0).days != 1:
             raise RuleFileError(book.spec.regimes, f"{id1}.window", f"gap or overlap after regime {id0}")
     if spans and spans[-1][1] is not None:
