@@ -94,7 +94,7 @@ class Measurer:
         values = self._at.get(on)
         if values is None or key not in values:
             result = frozenset(str(x).lower() for x in self._p(name, on))
-            self._at[on][key] = result
+            self._at.setdefault(on, {})[key] = result
             return result
         return values[key]  # type: ignore[no-any-return]
 
