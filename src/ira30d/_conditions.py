@@ -104,7 +104,7 @@ def to_durable(cond: Cond) -> dict[str, Any]:
     return {key: [to_durable(c) for c in cond.items]}
 
 
-_PY_OP: dict[str, Callable[[Any, Any], bool]] = {
+PY_OPS: dict[str, Callable[[Any, Any], bool]] = {
     "lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b,
     "ge": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
 }
@@ -113,7 +113,7 @@ _PY_OP: dict[str, Callable[[Any, Any], bool]] = {
 def to_python(cond: Cond) -> Callable[[dict[str, Any]], bool]:
     """A closure over a fact dict for a resolved condition (literals only)."""
     if isinstance(cond, Atom):
-        fact, value, compare = cond.fact, cond.operand, _PY_OP[cond.op]
+        fact, value, compare = cond.fact, cond.operand, PY_OPS[cond.op]
         if isinstance(value, bool):  # bools compare by identity-like equality only
             want = value if cond.op == "eq" else not value
             return lambda f: f.get(fact) is want

@@ -15,9 +15,9 @@ from typing import Any, Optional
 from . import _conditions as C
 from ._measures import Measurer, pct
 from ._models import Case
+from ._rulefiles import FACT_SCALE
 
-_SCALE = {"usd": 100, "kwh": 1000, "share": 1_000_000, "lbs": 1}
-_HOLDS = C._PY_OP
+_HOLDS = C.PY_OPS
 
 
 def counterfactuals(rs: Any, case: Case, m: Any, finding: Any, req: Any) -> list[dict[str, Any]]:
@@ -64,7 +64,7 @@ def counterfactuals(rs: Any, case: Case, m: Any, finding: Any, req: Any) -> list
         else:
             gap = _gap(atom.op, actual, target)
             cf["gap"] = _show(spec.type, spec.unit, gap) if spec.unit != "share" else \
-                f"{pct(Fraction(gap, _SCALE['share']))[:-1]} percentage points"
+                f"{pct(Fraction(gap, FACT_SCALE['share']))[:-1]} percentage points"
             verb = "short of" if atom.op in ("ge", "gt") else "over"
             cf["text"] = f"{spec.label} {cf['actual']} is {cf['gap']} {verb} the {cf['required']} limit" if verb == "over" else \
                 f"{spec.label} {cf['actual']} is {cf['gap']} short of the required {cf['required']}"

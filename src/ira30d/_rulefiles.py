@@ -22,8 +22,7 @@ from ._yaml import load_yaml
 
 DateField = Literal["acquired", "contract", "sale", "placed_in_service"]
 Confidence = Literal["C", "C2", "U", "D"]
-Status = Literal["met", "not_met", "undetermined", "not_applicable"]
-_SCALE = {"usd": 100, "kwh": 1000, "share": 1_000_000, "lbs": 1}
+FACT_SCALE = {"usd": 100, "kwh": 1000, "share": 1_000_000, "lbs": 1}
 
 
 class _Strict(BaseModel):
@@ -174,10 +173,10 @@ def to_fact_scale(unit: str | None, value: Any) -> Any:
         return value
     if isinstance(value, date):
         return value.year * 10000 + value.month * 100 + value.day
-    if unit in _SCALE:
-        scaled = Decimal(value) * _SCALE[unit]
+    if unit in FACT_SCALE:
+        scaled = Decimal(value) * FACT_SCALE[unit]
         if scaled != scaled.to_integral_value():
-            raise ValueError(f"{value} {unit} is finer than the fact scale 1/{_SCALE[unit]}")
+            raise ValueError(f"{value} {unit} is finer than the fact scale 1/{FACT_SCALE[unit]}")
         return int(scaled)
     if isinstance(value, (int, Decimal)) and Decimal(value) == int(value):
         return int(value)
@@ -221,7 +220,7 @@ def build_parameter(name: str, spec: ParameterSpec, label: str) -> Parameter:
     for d in starts:
         v = spec.values[d]
         where = f"{name}.values.{d}"
-        if spec.unit in _SCALE:
+        if spec.unit in FACT_SCALE:
             items = v.values() if isinstance(v, dict) else [v]
             for item in items:
                 if not isinstance(item, (int, Decimal)) or isinstance(item, bool) or item < 0:
@@ -232,7 +231,7 @@ def build_parameter(name: str, spec: ParameterSpec, label: str) -> Parameter:
                     to_fact_scale(spec.unit, item)
                 except ValueError as exc:
                     raise RuleFileError(label, where, str(exc)) from None
-        if spec.unit in _SCALE or spec.unit == "formula":  # every number of the law is a Decimal
+        if spec.unit in FACT_SCALE or spec.unit == "formula":  # every number of the law is a Decimal
             v = {k: Decimal(x) for k, x in v.items()} if isinstance(v, dict) else Decimal(v)
         if spec.keyed_by and not isinstance(v, dict):
             raise RuleFileError(label, where, f"keyed by {spec.keyed_by}: expected a mapping")
