@@ -234,7 +234,8 @@ class Measurer:
             shares = {a: (counted.get(a, ZERO), d) for a, d in done.items() if d}
             if not traced:
                 passing = [a for a, (c, d) in shares.items() if c >= test_share * d]
-                by = max(passing, key=lambda a: _ratio(*shares[a])) if len(passing) > 1 else (passing[0] if passing else None)
+                # which passing activity the line item names (display only): the largest share
+                by = max(passing, key=lambda a: shares[a][0] / shares[a][1]) if len(passing) > 1 else (passing[0] if passing else None)
                 qualifying_a += chain.value if by else ZERO
                 contribution: Decimal | Fraction = chain.value if by else ZERO
             else:
@@ -247,7 +248,7 @@ class Measurer:
             items.append({
                 "id": chain.id, "kind": "mineral_chain", "mineral": chain.mineral, "value": str(chain.value),
                 "qualifies": contribution > 0, "by": by,
-                "shares": {a: pct_of(c, d) for a, (c, d) in sorted(shares.items(), key=lambda kv: ACTIVITIES.index(kv[0]))},
+                "shares": {a: pct_of(*shares[a]) for a in ACTIVITIES if a in shares},
                 "places": where,
                 "contribution": str(_dec(contribution)),
                 "reason": (f"{by} {pct_of(*shares[by])} in qualifying countries: {', '.join(where)}" if by else
@@ -324,41 +325,18 @@ class Measurer:
     # -- foreign entity of concern (30D(d)(7); 26 CFR 1.30D-6) -------------------------------
     def feoc_reasons(self, entity: Optional[Entity], activity_country: str, on: date) -> list[str]:
         """Why a maker is a foreign entity of concern (empty if it is not); each test on its own."""
-        index = self._in(self._p("feoc_lists", on), on)
+        covered = self._in(self._p("feoc_lists", on), on)
         limit = Decimal(self._p("feoc_government_share", on))
-        reasons = []
-
-        def covered(code: Optional[str]) -> Optional[str]:
-            hit = index.get(code) if code else None
-            return hit[0] if hit else None
-
-        if (ln := covered(activity_country)):
-            reasons.append(f"activity performed in {activity_country} ({ln})")
-        if entity is None:
-            return reasons
-        if entity.designated:
-            reasons.append(f"{entity.name} is on a designated list")
-        if (ln := covered(entity.incorporated_in)):
-            reasons.append(f"{entity.name} incorporated in {entity.incorporated_in} ({ln})")
-        if (ln := covered(entity.principal_place_of_business)):
-            reasons.append(f"{entity.name} has its principal place of business in {entity.principal_place_of_business} ({ln})")
-        for metric in ("board", "voting", "equity"):
-            value = getattr(entity, f"government_{metric}_share")
-            if value >= limit:
-                reasons.append(f"{entity.name}: covered-nation government {metric} share {pct(value)} >= {pct(limit)}")
-        if entity.effective_control_license:
-            reasons.append(f"{entity.name}: licensing or other contract gives a covered-nation government effective control")
-        return reasons
+        return _place_reasons(covered, activity_country) + (_entity_reasons(entity, covered, limit) if entity else [])
 
     def _feoc(self, b: Battery, m: Measured, on: date) -> None:
-        entities = {e.id: e for e in b.entities}
-        memo: dict[tuple[Optional[str], str], list[str]] = {}
+        covered = self._in(self._p("feoc_lists", on), on)
+        limit = Decimal(self._p("feoc_government_share", on))
+        by_entity = {e.id: _entity_reasons(e, covered, limit) for e in b.entities}
 
         def reasons(entity_id: Optional[str], country: str) -> list[str]:
-            key = (entity_id, country)
-            if key not in memo:
-                memo[key] = self.feoc_reasons(entities.get(entity_id) if entity_id else None, country, on)
-            return memo[key]
+            place = _place_reasons(covered, country)
+            return place + by_entity[entity_id] if entity_id else place
 
         cert = b.certified
         if b.components:
@@ -407,6 +385,32 @@ class Measurer:
                     f = maker.fractions[starts[-1]]
                     return Fraction(f), f"{name} phase-out: {pct(f)} of the credit for a sale on {sold} ({spec.citation})"
         return Fraction(1), ""
+
+
+def _place_reasons(covered: dict[str, tuple[str, Any]], country: str) -> list[str]:
+    """The DOE 'subject to the jurisdiction' test by where the activity is performed."""
+    hit = covered.get(country)
+    return [f"activity performed in {country} ({hit[0]})"] if hit else []
+
+
+def _entity_reasons(entity: Entity, covered: dict[str, tuple[str, Any]], limit: Decimal) -> list[str]:
+    """The DOE tests of a supplier itself: designation, incorporation, principal place of business,
+    each covered-government share on its own, effective-control licensing."""
+    reasons = []
+    if entity.designated:
+        reasons.append(f"{entity.name} is on a designated list")
+    if entity.incorporated_in in covered:
+        reasons.append(f"{entity.name} incorporated in {entity.incorporated_in} ({covered[entity.incorporated_in][0]})")
+    ppb = entity.principal_place_of_business
+    if ppb in covered:
+        reasons.append(f"{entity.name} has its principal place of business in {ppb} ({covered[ppb][0]})")
+    for metric, value in (("board", entity.government_board_share), ("voting", entity.government_voting_share),
+                          ("equity", entity.government_equity_share)):
+        if value >= limit:
+            reasons.append(f"{entity.name}: covered-nation government {metric} share {pct(value)} >= {pct(limit)}")
+    if entity.effective_control_license:
+        reasons.append(f"{entity.name}: licensing or other contract gives a covered-nation government effective control")
+    return reasons
 
 
 def _dec(x: Fraction | Decimal) -> Decimal:
