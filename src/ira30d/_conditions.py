@@ -9,6 +9,7 @@ both polarities: met and not met then both stay silent and the requirement is un
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Any, Callable, Union
 
@@ -105,8 +106,7 @@ def to_durable(cond: Cond) -> dict[str, Any]:
 
 
 PY_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b,
-    "ge": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
+    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge, "eq": operator.eq, "ne": operator.ne,
 }
 
 
@@ -114,11 +114,22 @@ def to_python(cond: Cond) -> Callable[[dict[str, Any]], bool]:
     """A closure over a fact dict for a resolved condition (literals only)."""
     if isinstance(cond, Atom):
         fact, value, compare = cond.fact, cond.operand, PY_OPS[cond.op]
-        if isinstance(value, bool):  # bools compare by identity-like equality only
+        if isinstance(value, bool):  # booleans match booleans only, never 0/1
             want = value if cond.op == "eq" else not value
             return lambda f: f.get(fact) is want
         return lambda f: (v := f.get(fact)) is not None and type(v) is not bool and compare(v, value)
     parts = tuple(to_python(c) for c in cond.items)
+    if len(parts) == 1:
+        return parts[0]
     if isinstance(cond, All):
+        if len(parts) == 2:
+            a, b = parts
+            return lambda f: a(f) and b(f)
+        if len(parts) == 3:
+            a, b, c = parts
+            return lambda f: a(f) and b(f) and c(f)
         return lambda f: all(p(f) for p in parts)
+    if len(parts) == 2:
+        a, b = parts
+        return lambda f: a(f) or b(f)
     return lambda f: any(p(f) for p in parts)
