@@ -103,6 +103,7 @@ class RuleSet:
         self._compiled = compile_rules(book)
         types = {k: _PY_TYPES[f.type] for k, f in book.facts.items()}
         self._by_id = {r.id: r for r in book.requirements}
+        self._param_texts: dict[tuple[str, Optional[int], Any], Optional[str]] = {}
         self._param_refs = {r.id: self._refs(r) for r in book.requirements}
         self._required_names = {r.id: list(dict.fromkeys(name if key is None else f"{name}[{key}]" for name, key in self._param_refs[r.id]))
                                 for r in book.requirements}
@@ -256,18 +257,31 @@ class RuleSet:
         if not self._param_refs[req.id]:
             return facts_shown
         shown = _Shown(facts_shown)
+        facts = m.facts
         for name, key_fact in self._param_refs[req.id]:
-            p = self.book.parameters[name]
-            value = p.at(_fact_date(m.facts.get(p.spec.on)))
-            if value is None:
+            on = self.book.parameters[name].spec.on
+            text = self._param_text(name, facts.get(on), facts.get(key_fact) if key_fact else None)
+            if text is None:
                 continue
             if key_fact is not None:
-                value = value.get(m.facts.get(key_fact))
-                if value is None:
-                    continue
-                shown[f"{name}[{key_fact}]"] = _show_param(p, value)
-            shown.setdefault(name, _show_param(p, value))
+                shown[f"{name}[{key_fact}]"] = text
+            shown.setdefault(name, text)
         return shown
+
+    def _param_text(self, name: str, day: Optional[int], key: Any) -> Optional[str]:
+        """A parameter's value on a date (and for a key), as text; memoized, the hot path asks often."""
+        memo_key = (name, day, key)
+        text = self._param_texts.get(memo_key, _UNSET)
+        if text is _UNSET:
+            p = self.book.parameters[name]
+            value = p.at(_fact_date(day))
+            if value is not None and p.spec.keyed_by:
+                value = value.get(key)
+            text = None if value is None else _show_param(p, value)
+            if len(self._param_texts) > 65536:
+                self._param_texts.clear()
+            self._param_texts[memo_key] = text
+        return text  # type: ignore[return-value]
 
     def _decide(self, case: Case, m: Measured, fired: set[str], findings: list[Finding]) -> Determination:
         gates = [f for f in findings if f.kind == "gate"]
@@ -317,6 +331,9 @@ class RuleSet:
 
     def _req(self, rid: str) -> Any:
         return self._by_id[rid]
+
+
+_UNSET = object()
 
 
 class _Shown(dict):  # type: ignore[type-arg]
