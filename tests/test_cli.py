@@ -80,3 +80,12 @@ def test_missing_file_and_unknown_country(tmp_path):
     f.write_text(json.dumps(ira30d.example("uk_processed_lithium")))
     r = run("evaluate", str(f), "--add-country", "UK")
     assert r.returncode == 2 and "did you mean GB" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_compare_on_the_bundled_fleet(capsys):
+    assert main(["compare", "examples", "--scenario", "uk_pact", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    gained = [r["case_id"] for r in rows if r["uk_pact.amount"] != r["baseline.amount"]]
+    assert gained == ["uk_processed_lithium"]
+    assert main(["compare", "examples"]) == 0
+    assert "uk_pact: 6 eligible" in capsys.readouterr().out

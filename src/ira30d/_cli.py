@@ -101,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
     bundled = args.command == "demo" or args.file == "examples"
     cases = (example(n) for n in example_names()) if bundled else _cases(args.file)
     if args.command == "compare":
-        result = compare(cases, args.scenario or ["uk_pact", "eu_pact"], baseline=default_ruleset())
+        result = compare(cases, args.scenario or ["uk_pact", "eu_pact"], baseline=rs)
         if args.json:
             for row in result.rows:
                 out.write(json.dumps(row, default=str) + "\n")
