@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -9,13 +10,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
-import pycountry
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._errors import RuleFileError, UnknownCountryError
 from ._yaml import load_yaml
 
-_ALPHA2 = {c.alpha_2: c.name for c in pycountry.countries}
+
+
+@functools.lru_cache(maxsize=1)
+def _alpha2() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> name, read from pycountry on first use (it loads a database)."""
+    import pycountry
+
+    return {c.alpha_2: c.name for c in pycountry.countries}
 
 
 def check_country(code: str, field: str = "country") -> str:
@@ -28,7 +35,7 @@ def check_country(code: str, field: str = "country") -> str:
     ...
     ira30d._errors.UnknownCountryError: country: unknown ISO 3166-1 alpha-2 country code 'UK' (did you mean GB?)
     """
-    if code in _ALPHA2:
+    if code in _alpha2():
         return code
     return _raise_unknown(code, field)
 
@@ -39,9 +46,10 @@ _ALIASES = {"UK": "GB", "EL": "GR"}  # common non-ISO codes (EU usage)
 def _raise_unknown(code: str, field: str) -> str:
     text = str(code).strip()
     upper = text.upper()
-    suggestion = _ALIASES.get(upper) or (upper if upper in _ALPHA2 else None)
+    known = _alpha2()
+    suggestion = _ALIASES.get(upper) or (upper if upper in known else None)
     if not suggestion:
-        by_name = {name.lower(): a2 for a2, name in _ALPHA2.items()}
+        by_name = {name.lower(): a2 for a2, name in known.items()}
         close = difflib.get_close_matches(text.lower(), list(by_name), n=1, cutoff=0.75)
         suggestion = by_name[close[0]] if close else None
     raise UnknownCountryError(field, text, suggestion)
