@@ -132,8 +132,9 @@ def _share_extras(rs: Any, case: Case, m: Any, fact: str, target: Fraction, cf: 
         cf["text"] += f"; qualifying mineral value is {cf['missing_value']} short"
         flips = []
         lists = rs._measurer._p("extraction_processing_lists", m.on)
-        candidates = sorted({s.country for c in battery.mineral_chains for s in c.stages if s.activity != "recycling"
-                             and rs.countries.member(lists, s.country, m.on) is None})
+        qualifying = rs._measurer._in(lists, m.on)
+        candidates = sorted({s.country for c in battery.mineral_chains for s in c.stages
+                             if s.activity != "recycling" and s.country not in qualifying})
         for code in candidates:
             trial = Measurer(rs.book, rs.countries.overlay(f"+{code}", {lists[-1]: [code]}))
             share, _ = trial.critical_mineral_content(battery, m.on, m.method)

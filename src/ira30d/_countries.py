@@ -72,15 +72,6 @@ class CountryList:
     description: str
     members: tuple[Member, ...]
 
-    def contains(self, code: str, on: date) -> Optional[Member]:
-        for m in self.members:
-            if m.code == code and m.since <= on and (m.until is None or on <= m.until):
-                return m
-        return None
-
-    def codes(self) -> list[str]:
-        return sorted({m.code for m in self.members})
-
 
 def _members(raw: Any, label: str, path: str) -> tuple[Member, ...]:
     if not isinstance(raw, list):
@@ -124,22 +115,6 @@ class Countries:
         canon = {k: [m.model_dump(mode="json") for m in v.members] for k, v in sorted(lists.items())}
         digest = hashlib.sha256(json.dumps(canon, sort_keys=True).encode()).hexdigest()
         return cls(name, dict(lists), digest)
-
-    def __post_init__(self) -> None:
-        index: dict[tuple[str, str], tuple[Member, ...]] = {}
-        for ln, cl in self.lists.items():
-            for m in cl.members:
-                index[(ln, m.code)] = index.get((ln, m.code), ()) + (m,)
-        object.__setattr__(self, "_index", index)
-
-    def member(self, list_names: Iterable[str], code: str, on: date) -> Optional[tuple[str, Member]]:
-        """The first list among ``list_names`` that holds ``code`` on ``on``, with the member."""
-        index = self._index  # type: ignore[attr-defined]
-        for ln in list_names:
-            for m in index.get((ln, code), ()):
-                if m.since <= on and (m.until is None or on <= m.until):
-                    return ln, m
-        return None
 
     def overlay(self, name: str, add: Mapping[str, Iterable[Any]] = {}, remove: Mapping[str, Iterable[str]] = {}) -> "Countries":
         """A new set with members added to or removed from named lists.

@@ -201,9 +201,6 @@ class RuleBook:
     requirement_files: dict[str, str] = field(default_factory=dict)
     conditions: dict[str, C.Cond] = field(default_factory=dict)
 
-    def param(self, name: str) -> Parameter:
-        return self.parameters[name]
-
 
 def validated(model: type[BaseModel], raw: Any, label: str, prefix: str = "") -> Any:
     try:
