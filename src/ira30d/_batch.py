@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator, Optional, TextIO
 
 from ._determination import Determination
 from ._errors import InputError, Ira30dError
+from ._pool import BatteryPool
 from ._ruleset import RuleSet
 
 CHUNK = 500
@@ -66,10 +67,11 @@ def _read_file(path: Path) -> Iterator[Any]:
 
 
 def evaluate_partition(cases: Iterable[Any], ruleset: Optional[RuleSet] = None, method: Optional[str] = None) -> list[Determination]:
-    """Evaluate one partition of cases; a pure function, safe to map in Dask, Spark or a process pool."""
+    """Evaluate one partition of cases; a pure function, safe to map in Dask, Spark or a process pool.
+    Cases with equal batteries share one validated battery and its measures (:class:`BatteryPool`)."""
     from ._api import default_ruleset
-    rs = ruleset or default_ruleset()
-    return [rs.evaluate(c, method=method) for c in cases]
+    rs, pool = ruleset or default_ruleset(), BatteryPool()
+    return [rs.evaluate(pool.case(c), method=method) for c in cases]
 
 
 _WORKER: dict[str, Any] = {}
@@ -78,19 +80,21 @@ _WORKER: dict[str, Any] = {}
 def _init(ruleset: RuleSet) -> None:
     # a fresh engine per worker: never share a (forked) durable-rules handle between processes
     _WORKER["rs"] = RuleSet(ruleset.book, ruleset.countries, ruleset._backend_choice)
+    _WORKER["pool"] = BatteryPool()
 
 
 def _work(args: tuple[list[Any], Optional[str]]) -> list[Determination]:
     cases, method = args
-    return evaluate_partition(cases, _WORKER["rs"], method)
+    rs, pool = _WORKER["rs"], _WORKER["pool"]
+    return [rs.evaluate(pool.case(c), method=method) for c in cases]
 
 
 def _work_text(args: tuple[list[str], Optional[str], bool]) -> list[str]:
     lines, method, as_json = args
-    rs = _WORKER["rs"]
+    rs, pool = _WORKER["rs"], _WORKER["pool"]
     out = []
     for line in lines:
-        d = rs.evaluate(line, method=method)
+        d = rs.evaluate(pool.case(line), method=method)
         out.append(d.to_json() if as_json else d.explain() + "\n")
     return out
 
@@ -138,8 +142,9 @@ def evaluate_many(source: Any, *, ruleset: Optional[RuleSet] = None, method: Opt
         if processes > 1:
             yield from _pooled(cases, _work, (method,), rs, processes, bar)
             return
+        pool = BatteryPool()
         for c in cases:
-            yield rs.evaluate(c, method=method)
+            yield rs.evaluate(pool.case(c), method=method)
             bar.step(1)
 
 

@@ -6,8 +6,9 @@ measure decides nothing: the rules compare its figures with the law's values.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, Optional
@@ -72,6 +73,16 @@ class Measurer:
         self.book, self.countries = book, countries
         self._at: dict[Optional[date], dict[str, Any]] = {}
         self._lists_at: dict[tuple[tuple[str, ...], date], dict[str, tuple[str, Any]]] = {}
+        self._batteries: dict[int, tuple[Battery, dict[tuple[int, str], Measured]]] = {}
+        # every date on which a parameter value or a country membership changes: between two of
+        # them all a battery measure reads is constant, so its result can be reused
+        changes = {d for p in book.parameters.values() for d in p.starts}
+        for cl in countries.lists.values():
+            for mem in cl.members:
+                changes.add(mem.since)
+                if mem.until is not None and mem.until < date.max:
+                    changes.add(mem.until + timedelta(days=1))
+        self._changes = sorted(changes)
 
     def _in(self, lists: Any, on: date) -> dict[str, tuple[str, Any]]:
         """Country code -> (list name, member) for the first of ``lists`` holding it on ``on``; cached."""
@@ -146,11 +157,33 @@ class Measurer:
                 facts["externally_rechargeable"] = b.externally_rechargeable
             facts["impracticable_to_trace_election"] = b.impracticable_to_trace_election
             if on is not None:
-                self._critical_minerals(b, m, on)
-                self._components(b, m, on)
-                self._feoc(b, m, on)
+                part = self._battery(b, method, on)
+                facts.update(part.facts)
+                m.line_items.update(part.line_items)
+                m.figures.update(part.figures)
+                m.basis.update(part.basis)
         m.phaseout = self._phaseout(v.manufacturer, dates["sale"])
         return m
+
+    def _battery(self, b: Battery, method: str, on: date) -> Measured:
+        """Critical minerals, components and FEOC of one battery; reused while the same battery
+        object is measured with the same method in the same period of unchanged law (a fleet of
+        one design: :class:`BatteryPool` hands equal batteries one object). Line items are shared
+        between such determinations: read them, do not change them."""
+        entry = self._batteries.get(id(b))
+        if entry is None or entry[0] is not b:
+            if len(self._batteries) >= 1024:
+                self._batteries.clear()
+            entry = self._batteries[id(b)] = (b, {})
+        key = (bisect.bisect_right(self._changes, on), method)
+        part = entry[1].get(key)
+        if part is None:
+            part = Measured({}, method=method, on=on)
+            self._critical_minerals(b, part, on)
+            self._components(b, part, on)
+            self._feoc(b, part, on)
+            entry[1][key] = part
+        return part
 
     def _dates(self, case: Case) -> dict[str, Optional[date]]:
         if case.purchase is None:

@@ -111,9 +111,9 @@ class Battery(_Model):
     def _unique_ids(self) -> "Battery":
         for name, items in (("mineral_chains", self.mineral_chains), ("components", self.components), ("entities", self.entities)):
             ids = [i.id for i in items or []]
-            dup = {i for i in ids if ids.count(i) > 1}
-            if dup:
-                raise ValueError(f"{name}: duplicate id {sorted(dup)[0]!r}")
+            if len(set(ids)) < len(ids):
+                dup = sorted({i for i in ids if ids.count(i) > 1})
+                raise ValueError(f"{name}: duplicate id {dup[0]!r}")
         return self
 
 

@@ -1,0 +1,121 @@
+"""Shared batteries: one validation per distinct battery, one measure per period of unchanged law,
+and results identical to evaluating every case on its own."""
+import copy
+import json
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+import ira30d
+from ira30d import RuleSet
+from ira30d._models import Case
+from ira30d._pool import BatteryPool
+from strategies import EDGE_DAYS, cases, days
+
+
+def on_day(c, day):
+    """The case re-dated to ``day`` (purchase dates, or the vehicle-level date)."""
+    c = copy.deepcopy(c)
+    if "purchase" in c:
+        for k in ("binding_contract_date", "first_payment_date", "sale_date", "placed_in_service_date"):
+            c["purchase"][k] = day.isoformat()
+    else:
+        c["on"] = day.isoformat()
+    return c
+
+
+@settings(max_examples=60)
+@given(cases(provenance=True), st.lists(days, min_size=2, max_size=6))
+def test_a_shared_battery_gives_each_case_its_own_answer(c, when):
+    """One battery object measured on many dates (across law changes) through one pool and one
+    rule set gives what a fresh rule set gives each case validated on its own."""
+    fleet = [on_day(c, d) for d in when + when[::-1]]
+    warm, pool = RuleSet.load(backend="python"), BatteryPool()
+    got = []
+    for x in fleet:
+        try:
+            got.append(warm.evaluate(pool.case(x)).to_json())
+        except ira30d.Ira30dError as exc:
+            got.append(exc.code)
+    want = []
+    for x in fleet:
+        try:
+            want.append(RuleSet.load(backend="python").evaluate(x).to_json())
+        except ira30d.Ira30dError as exc:
+            want.append(exc.code)
+    assert got == want
+    assert pool.hits == len(fleet) - 1
+
+
+def test_the_measure_cache_follows_a_country_list_change_to_the_day():
+    """Japan's critical-minerals agreement starts on 2023-03-28: the same battery object measured
+    the day before and on that day counts its Japanese processing differently."""
+    c = copy.deepcopy(ira30d.example("full_credit_2024"))
+    b = c["vehicle"]["battery"]
+    for chain in b["mineral_chains"]:
+        for s in chain["stages"]:
+            s["country"] = "JP"
+    rs, pool = RuleSet.load(backend="python"), BatteryPool()
+    start = date(2023, 4, 18)  # the sourcing regime; Japan is in force well before
+    before, on = on_day(c, date(2023, 3, 27)), on_day(c, start)
+    a, b2 = pool.case(on), pool.case(before)
+    assert a.vehicle.battery is b2.vehicle.battery
+    shares = [rs.evaluate(x).figures.get("critical_minerals_share") for x in (a, b2)]
+    assert shares == [RuleSet.load(backend="python").evaluate(x).figures.get("critical_minerals_share") for x in (on, before)]
+    assert shares[0] != shares[1]
+    without = rs.scenario("without_japan")
+    assert without.evaluate(a).figures["critical_minerals_share"] != shares[0]
+
+
+def test_equal_batteries_share_one_object_and_typed_differences_do_not():
+    pool = BatteryPool()
+    c = ira30d.example("full_credit_2024")
+    first = pool.case(copy.deepcopy(c)).vehicle.battery
+    assert pool.case(copy.deepcopy(c)).vehicle.battery is first
+    assert pool.hits == 1
+    kind = copy.deepcopy(c)
+    kind["vehicle"]["battery"]["components"][0]["kind"] = 1  # a number where text is required
+    with pytest.raises(ValidationError) as err:
+        pool.case(kind)
+    assert err.value.errors()[0]["loc"][:4] == ("vehicle", "battery", "components", 0)
+
+
+def test_an_invalid_battery_reports_the_same_error_as_direct_validation():
+    pool = BatteryPool()
+    bad = copy.deepcopy(ira30d.example("full_credit_2024"))
+    bad["vehicle"]["battery"]["mineral_chains"][1]["value"] = "-5"
+    with pytest.raises(ValidationError) as direct:
+        Case.model_validate(bad)
+    with pytest.raises(ValidationError) as pooled:
+        pool.case(bad)
+    assert pooled.value.errors() == direct.value.errors()
+    assert pool.case(ira30d.example("full_credit_2024"))  # nothing invalid was pooled
+
+
+def test_a_fleet_of_unique_batteries_switches_the_pool_off_after_the_probe():
+    pool = BatteryPool(probe=20)
+    base = ira30d.example("full_credit_2024")
+    for k in range(30):
+        c = copy.deepcopy(base)
+        c["vehicle"]["battery"]["capacity_kwh"] = str(60 + k)
+        assert pool.case(c).vehicle.battery.capacity_kwh == 60 + k
+    assert not pool.active and pool.hits == 0
+
+
+@settings(max_examples=150)
+@given(cases(), st.sampled_from(EDGE_DAYS))
+def test_json_text_through_the_pool_validates_as_pydantic_does(c, day):
+    text = json.dumps(on_day(c, day))
+    assert BatteryPool().case(text) == Case.model_validate_json(text)
+
+
+def test_batches_use_the_pool_and_match_single_evaluation():
+    designs = [ira30d.example(n) for n in ira30d.example_names()]
+    fleet = [on_day(designs[k % len(designs)], date(2024, 1, 1) + timedelta(days=k * 7))
+             for k in range(60)]
+    rs = RuleSet.load(backend="python")
+    assert [d.to_json() for d in ira30d.evaluate_many(fleet, ruleset=rs)] == \
+        [RuleSet.load(backend="python").evaluate(x).to_json() for x in fleet]
