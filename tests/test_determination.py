@@ -55,6 +55,19 @@ def test_json_round_trip_and_schema_version(rs):
     assert json.loads(d.to_json())["amount"] == "7500"
 
 
+def test_engine_built_records_equal_constructed_ones_field_for_field(rs):
+    """Findings, provenance and determination are built without their ``__init__`` on the hot
+    path: every field must be set, and the records must equal ones built the ordinary way."""
+    import dataclasses
+    d = rs.evaluate(ira30d.example("feoc_components_2024"), counterfactuals=True)
+    for record in [d, d.provenance, *d.findings]:
+        names = [f.name for f in dataclasses.fields(record)]
+        assert sorted(vars(record)) == sorted(names)
+        assert type(record)(**{n: getattr(record, n) for n in names}) == record
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(record, names[0], None)
+
+
 def test_provenance_records_rules_countries_input_and_backend(rs):
     d = rs.evaluate(case())
     p = d.provenance

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 from decimal import Decimal
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, TypeVar
 
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -11,9 +11,18 @@ from functools import lru_cache
 from pydantic import TypeAdapter
 
 SCHEMA_VERSION = "1"
+_T = TypeVar("_T")
 Status = Literal["met", "not_met", "undetermined", "not_applicable"]
 Verdict = Literal["eligible", "not_eligible", "undetermined"]
 Question = Literal["vehicle", "purchase", "buyer"]
+
+
+def new_record(cls: type[_T], **values: Any) -> _T:
+    """A frozen record built from values the engine produced, every field given: the same object
+    ``cls(**values)`` makes, without the per-field cost of a frozen ``__init__`` (hot path)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
 
 
 @dataclass(frozen=True)

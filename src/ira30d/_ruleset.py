@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Optional
 from . import _conditions as C
 from ._backends import Backend, make_backend
 from ._countries import Countries, load_country_file
-from ._determination import SCHEMA_VERSION, Determination, Finding, Provenance, Question, Status, Verdict
+from ._determination import SCHEMA_VERSION, Determination, Finding, Provenance, Question, Status, Verdict, new_record
 from ._errors import InputError
 from ._measures import Measured, Measurer, capacity_amount, pct
 from ._models import Case
@@ -107,6 +107,7 @@ class RuleSet:
         self._param_refs = {r.id: self._refs(r) for r in book.requirements}
         self._required_names = {r.id: list(dict.fromkeys(name if key is None else f"{name}[{key}]" for name, key in self._param_refs[r.id]))
                                 for r in book.requirements}
+        self._plans = [self._plan(r) for r in book.requirements]
         self._backend: Backend = make_backend(backend, self._compiled, types)
 
     # -- construction ------------------------------------------------------------------------
@@ -187,55 +188,64 @@ class RuleSet:
         fired = self._backend.fire(m.facts)
         facts = self.book.facts
         shown = _Shown({k: _show(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()})
-        findings = [self._finding(req, case, m, fired, shown) for req in self.book.requirements]
+        findings = [self._finding(plan, case, m, fired, shown) for plan in self._plans]
         if counterfactuals:
             from ._counterfactuals import counterfactuals as what_flips
             findings = [dataclasses.replace(f, counterfactuals=what_flips(self, case, m, f, req)) if f.status == "not_met" else f
                         for f, req in zip(findings, self.book.requirements)]
         return self._decide(case, m, fired, findings)
 
-    def _finding(self, req: Any, case: Case, m: Measured, fired: set[str], facts_shown: "_Shown") -> Finding:
-        f = m.facts
-        scope_given = req.scope == "vehicle" or (case.purchase if req.scope == "purchase" else case.buyer) is not None
-        missing = [i for i in req.inputs if i not in f]
+    def _plan(self, req: Any) -> "_Plan":
+        """What building a requirement's finding needs, worked out once per rule set."""
+        w = req.window
+        return _Plan(
+            req=req, scope=None if req.scope == "vehicle" else req.scope,
+            window_on=w.on if w else None,
+            window_missing=f"Undetermined: the {self.book.facts[w.on].label} is missing ({self._sources([w.on])})." if w else "",
+            window_label=self.book.facts[w.on].label if w else "",
+            applies=f"{req.id}|a", met=f"{req.id}|m", not_met=f"{req.id}|n",
+            exceptions=tuple((f"{req.id}|x{i}", e.id) for i, e in enumerate(req.exceptions)),
+            inputs=tuple(req.inputs), required=tuple(self._required_names[req.id]),
+            static={"id": req.id, "title": req.title, "kind": req.kind, "citation": req.citation,
+                    "excerpt": req.excerpt, "confidence": req.confidence})
+
+    def _finding(self, plan: "_Plan", case: Case, m: Measured, fired: set[str], facts_shown: "_Shown") -> Finding:
+        req, f = plan.req, m.facts
+        missing = [i for i in plan.inputs if i not in f]
         exception = None
-        if not scope_given:
+        if plan.scope is not None and getattr(case, plan.scope) is None:
             status: Status
-            status, text = "not_applicable", f"Not assessed: no {req.scope} given (vehicle-level question)."
-        elif req.window is not None and req.window.on not in f:
-            status, missing = "undetermined", [req.window.on, *missing]
-            text = f"Undetermined: the {self.book.facts[req.window.on].label} is missing ({self._sources([req.window.on])})."
-        elif req.window is not None and f"{req.id}|a" not in fired:
+            status, text = "not_applicable", f"Not assessed: no {plan.scope} given (vehicle-level question)."
+        elif plan.window_on is not None and plan.window_on not in f:
+            status, missing = "undetermined", [plan.window_on, *missing]
+            text = plan.window_missing
+        elif plan.window_on is not None and plan.applies not in fired:
             status = "not_applicable"
-            text = f"Does not apply: {self.book.facts[req.window.on].label} {facts_shown[req.window.on]}."
+            text = f"Does not apply: {plan.window_label} {facts_shown[plan.window_on]}."
         else:
-            hits = [e for i, e in enumerate(req.exceptions) if f"{req.id}|x{i}" in fired]
-            if f"{req.id}|m" in fired:
+            if plan.met in fired:
                 status = "met"
-            elif hits:
-                status, exception = "met", hits[0].id
-            elif f"{req.id}|n" in fired:
+            elif hit := next((eid for name, eid in plan.exceptions if name in fired), None):
+                status, exception = "met", hit
+            elif plan.not_met in fired:
                 status = "not_met"
             elif req.when_absent == "not_applicable" and missing:
                 status = "not_applicable"
             else:
                 status = "undetermined"
-            key = "exception" if exception else status
-            text = req.explain.get(key, "")
+            text = req.explain.get("exception" if exception else status, "")
             if status == "not_applicable":
                 text = "Nothing to compare."
             elif status == "undetermined" and not text:
                 text = f"Missing: {self._sources(missing)}."
         shown = self._display(req, m, facts_shown)
-        text = text.format_map(shown)
-        return Finding(
-            id=req.id, title=req.title, kind=req.kind, status=status, explanation=text,
-            actual={k: shown[k] for k in req.inputs if k in shown},
-            required={k: shown[k] for k in self._required_names[req.id] if k in shown},
-            citation=req.citation, excerpt=req.excerpt, confidence=req.confidence, exception=exception,
-            missing=missing if status == "undetermined" else [],
+        return new_record(
+            Finding, **plan.static, status=status, explanation=text.format_map(shown),
+            actual={k: shown[k] for k in plan.inputs if k in shown},
+            required={k: shown[k] for k in plan.required if k in shown},
+            exception=exception, missing=missing if status == "undetermined" else [],
             line_items=m.line_items.get(req.line_items, []) if req.line_items and status != "not_applicable" else [],
-        )
+            counterfactuals=[])
 
     def _sources(self, facts: list[str]) -> str:
         """The input fields behind missing facts, for the reader."""
@@ -318,13 +328,13 @@ class RuleSet:
         else:
             verdict = "eligible" if amount > 0 else "not_eligible"
         question: Question = "buyer" if case.buyer else "purchase" if case.purchase else "vehicle"
-        return Determination(
-            schema_version=SCHEMA_VERSION, case_id=case.id, vin=case.vehicle.vin, question=question, verdict=verdict, amount=amount,
+        return new_record(
+            Determination, schema_version=SCHEMA_VERSION, case_id=case.id, vin=case.vehicle.vin, question=question, verdict=verdict, amount=amount,
             regime=regime.id if regime else None, regime_citation=regime.citation if regime else None,
             amount_detail=detail, critical_minerals_method=m.method, basis=m.basis, figures=m.figures,
             findings=findings,
-            provenance=Provenance(
-                ruleset=self.book.spec.name, ruleset_version=self.book.spec.version, ruleset_hash=self.book.digest,
+            provenance=new_record(
+                Provenance, ruleset=self.book.spec.name, ruleset_version=self.book.spec.version, ruleset_hash=self.book.digest,
                 countries=self.countries.name, countries_hash=self.countries.hash,
                 input_hash=hashlib.sha256(case.model_dump_json().encode()).hexdigest(), backend=self._backend.name),
         )
@@ -334,6 +344,22 @@ class RuleSet:
 
 
 _UNSET = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    req: Any
+    scope: Optional[str]
+    window_on: Optional[str]
+    window_missing: str
+    window_label: str
+    applies: str
+    met: str
+    not_met: str
+    exceptions: tuple[tuple[str, str], ...]
+    inputs: tuple[str, ...]
+    required: tuple[str, ...]
+    static: dict[str, str]
 
 
 class _Shown(dict):  # type: ignore[type-arg]
