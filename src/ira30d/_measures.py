@@ -7,6 +7,8 @@ measure decides nothing: the rules compare its figures with the law's values.
 from __future__ import annotations
 
 import bisect
+import functools
+import weakref
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -73,7 +75,7 @@ class Measurer:
         self.book, self.countries = book, countries
         self._at: dict[Optional[date], dict[str, Any]] = {}
         self._lists_at: dict[tuple[tuple[str, ...], date], dict[str, tuple[str, Any]]] = {}
-        self._batteries: dict[int, tuple[Battery, dict[tuple[int, str], Measured]]] = {}
+        self._batteries: dict[int, tuple[weakref.ref[Battery], dict[tuple[int, str], Measured]]] = {}
         # every date on which a parameter value or a country membership changes: between two of
         # them all a battery measure reads is constant, so its result can be reused
         changes = {d for p in book.parameters.values() for d in p.starts}
@@ -168,13 +170,12 @@ class Measurer:
     def _battery(self, b: Battery, method: str, on: date) -> Measured:
         """Critical minerals, components and FEOC of one battery; reused while the same battery
         object is measured with the same method in the same period of unchanged law (a fleet of
-        one design: :class:`BatteryPool` hands equal batteries one object). Line items are shared
-        between such determinations: read them, do not change them."""
+        one design: :class:`BatteryPool` hands equal batteries one object). An entry lives as long
+        as its battery. Line items are shared between such determinations: read them, do not
+        change them."""
         entry = self._batteries.get(id(b))
-        if entry is None or entry[0] is not b:
-            if len(self._batteries) >= 1024:
-                self._batteries.clear()
-            entry = self._batteries[id(b)] = (b, {})
+        if entry is None or entry[0]() is not b:
+            entry = self._batteries[id(b)] = (weakref.ref(b, functools.partial(_forget, self._batteries, id(b))), {})
         key = (bisect.bisect_right(self._changes, on), method)
         part = entry[1].get(key)
         if part is None:
@@ -418,6 +419,13 @@ class Measurer:
                     f = maker.fractions[starts[-1]]
                     return Fraction(f), f"{name} phase-out: {pct(f)} of the credit for a sale on {sold} ({spec.citation})"
         return Fraction(1), ""
+
+
+def _forget(cache: dict[int, Any], key: int, ref: "weakref.ref[Any]") -> None:
+    """A battery died: drop its cached measures (unless its address already holds a new entry)."""
+    entry = cache.get(key)
+    if entry is not None and entry[0] is ref:
+        del cache[key]
 
 
 def _place_reasons(covered: dict[str, tuple[str, Any]], country: str) -> list[str]:
