@@ -13,6 +13,7 @@ nothing.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -21,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+import timeit
 from typing import Any
 
 COUNTRIES = ["US", "CA", "MX", "AU", "CL", "KR", "JP", "ID", "CD", "CN", "AR", "DE"]
@@ -128,10 +130,24 @@ def main() -> None:
     print(f"pydantic validation of the input alone: {rate:8,.0f} vehicles/s in one process "
           f"({1e6 / rate:.0f} µs each: the ceiling for any backend)")
 
+    rs = RuleSet.load(backend="python")
+    texts = [json.dumps(c) for c in cases]
+    models = [Case.model_validate(c) for c in cases]
+    outs = [rs.evaluate(m) for m in models]
+    parts = {
+        "parse JSON": lambda: [json.loads(t) for t in texts],
+        "validate": lambda: [Case.model_validate(c) for c in cases],
+        "input hash": lambda: [hashlib.sha256(m.model_dump_json().encode()).hexdigest() for m in models],
+        "JSON out": lambda: [d.to_json() for d in outs],
+    }
+    cost = {k: min(timeit.repeat(f, number=1, repeat=5)) / len(cases) * 1e6 for k, f in parts.items()}
+    print(f"fixed costs per vehicle on the JSON Lines path, before any measure or rule: {sum(cost.values()):.0f} µs ("
+          + ", ".join(f"{k} {v:.0f}" for k, v in cost.items())
+          + f"): at most {1e6 / sum(cost.values()):,.0f} /s per core")
+
     from ira30d._batch import evaluate_lines
-    unique = fleet(args.batch, seed=31)
-    designed = fleet(args.batch, seed=32, designs=args.designs)
-    for label, batch in (("unique batteries", unique), (f"{args.designs} battery designs", designed)):
+    for label, designs in (("unique batteries", 0), (f"{args.designs} battery designs", args.designs)):
+        batch = fleet(args.batch, seed=31 + bool(designs), designs=designs)
         for b in backends:
             rs = RuleSet.load(backend=b)
             start = time.perf_counter()
@@ -153,7 +169,8 @@ def main() -> None:
             rate = n / (time.perf_counter() - start)
             print(f"{label}, JSON Lines {b:7}: {rate:8,.0f} determinations/s over {args.processes} processes, text in and out "
                   f"(the CLI's path); 1,000,000 vehicles would take {1_000_000 / rate / 60:.1f} min (target < 2)")
-    print(f"peak RSS of this process: {peak_mib():.0f} MiB")
+        del batch, lines
+    print(f"peak RSS of this process: {peak_mib():.0f} MiB (it holds a {args.batch:,}-vehicle fleet as dicts and as JSON text)")
 
     if args.soak:
         rs = RuleSet.load()

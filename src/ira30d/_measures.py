@@ -42,6 +42,7 @@ def pct(x: Fraction | Decimal) -> str:
 
 
 ZERO = Decimal(0)
+_HUNDRED, _PCT_QUANTUM, _CENT = Decimal(100), Decimal("0.0001"), Decimal("0.01")
 
 
 def _ratio(part: Decimal, whole: Decimal) -> Fraction:
@@ -49,12 +50,17 @@ def _ratio(part: Decimal, whole: Decimal) -> Fraction:
 
 
 def pct_of(part: Decimal, whole: Decimal) -> str:
-    """``part / whole`` as a percentage for display (exact decisions never use this)."""
+    """``part / whole`` as a percentage for display (exact decisions never use this).
+
+    >>> pct_of(Decimal(1), Decimal(3)), pct_of(Decimal(5), Decimal(8)), pct_of(Decimal(2), Decimal(2))
+    ('33.3333%', '62.5%', '100%')
+    """
     if part == whole:
         return "100%"
     if not part:
         return "0%"
-    return pct(part / whole)
+    s = f"{(part * _HUNDRED / whole).quantize(_PCT_QUANTUM, ROUND_HALF_UP):f}"
+    return (s.rstrip("0").rstrip(".") if "." in s else s) + "%"
 
 
 @dataclass
@@ -279,13 +285,14 @@ class Measurer:
                 qualifying_b += contribution
             total += chain.value
             where = [f"{code} ({ln}: {member.instrument})" for code, (ln, member) in places[by]] if by else []
+            shown = {a: pct_of(*shares[a]) for a in ACTIVITIES if a in shares}
             items.append({
                 "id": chain.id, "kind": "mineral_chain", "mineral": chain.mineral, "value": str(chain.value),
                 "qualifies": contribution > 0, "by": by,
-                "shares": {a: pct_of(*shares[a]) for a in ACTIVITIES if a in shares},
+                "shares": shown,
                 "places": where,
                 "contribution": str(_dec(contribution)),
-                "reason": (f"{by} {pct_of(*shares[by])} in qualifying countries: {', '.join(where)}" if by else
+                "reason": (f"{by} {shown[by]} in qualifying countries: {', '.join(where)}" if by else
                            "no activity reaches the required share in qualifying countries" if not traced else
                            "no value added in qualifying countries"),
             })
@@ -368,9 +375,14 @@ class Measurer:
         limit = Decimal(self._p("feoc_government_share", on))
         by_entity = {e.id: _entity_reasons(e, covered, limit) for e in b.entities}
 
+        memo: dict[tuple[Optional[str], str], list[str]] = {}
+
         def reasons(entity_id: Optional[str], country: str) -> list[str]:
-            place = _place_reasons(covered, country)
-            return place + by_entity[entity_id] if entity_id else place
+            why = memo.get((entity_id, country))
+            if why is None:
+                place = _place_reasons(covered, country)
+                why = memo[entity_id, country] = place + by_entity[entity_id] if entity_id else place
+            return why
 
         cert = b.certified
         if b.components:
@@ -457,7 +469,7 @@ def _entity_reasons(entity: Entity, covered: dict[str, tuple[str, Any]], limit: 
 def _dec(x: Fraction | Decimal) -> Decimal:
     if isinstance(x, Fraction):
         x = Decimal(x.numerator) / Decimal(x.denominator)
-    return x.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return x.quantize(_CENT, ROUND_HALF_UP)
 
 
 ROUNDING = {"whole_dollars_half_up": (Decimal("1"), ROUND_HALF_UP), "cents_half_up": (Decimal("0.01"), ROUND_HALF_UP)}
