@@ -10,6 +10,7 @@ from pydantic import ValidationError
 import ira30d
 from ira30d import Ira30dError, RuleSet
 from ira30d._backends import durable_available
+from ira30d._pool import BatteryPool
 from strategies import cases
 
 ENGINES = [RuleSet.load(backend="python")] + ([RuleSet.load(backend="durable")] if durable_available() else [])
@@ -43,6 +44,7 @@ def harmless(call):
 def test_random_json_is_rejected_cleanly(value):
     for rs in ENGINES:
         harmless(lambda: rs.evaluate(value))
+        harmless(lambda: rs.evaluate(BatteryPool().case(json.dumps(value))))
 
 
 @settings(max_examples=300)
@@ -61,6 +63,7 @@ def test_a_mutated_valid_case_never_crashes(c, data, value):
         harmless(lambda: rs.evaluate(mutated))
         harmless(lambda: rs.evaluate(json.loads(json.dumps(mutated, default=str)), counterfactuals=True))
         harmless(lambda: list(ira30d.evaluate_many([mutated], ruleset=rs)))
+        harmless(lambda: rs.evaluate(BatteryPool().case(json.dumps(mutated, default=str))))
 
 
 @pytest.mark.parametrize("field, value", [
