@@ -119,3 +119,21 @@ def test_batches_use_the_pool_and_match_single_evaluation():
     rs = RuleSet.load(backend="python")
     assert [d.to_json() for d in ira30d.evaluate_many(fleet, ruleset=rs)] == \
         [RuleSet.load(backend="python").evaluate(x).to_json() for x in fleet]
+
+
+def test_the_pool_keeps_the_most_recently_used_designs():
+    base = ira30d.example("full_credit_2024")
+    designs = []
+    for kwh in ("60", "70", "80"):
+        d = copy.deepcopy(base)
+        d["vehicle"]["battery"]["capacity_kwh"] = kwh
+        designs.append(d)
+    a, b, c = designs
+    pool = BatteryPool(size=2)
+    first_a = pool.case(copy.deepcopy(a)).vehicle.battery
+    first_b = pool.case(copy.deepcopy(b)).vehicle.battery
+    assert pool.case(copy.deepcopy(a)).vehicle.battery is first_a  # a used again: b is now the oldest
+    pool.case(copy.deepcopy(c))  # full: b goes
+    assert pool.case(copy.deepcopy(a)).vehicle.battery is first_a
+    assert pool.case(copy.deepcopy(b)).vehicle.battery is not first_b
+    assert pool.hits == 2
