@@ -27,6 +27,14 @@ def on_day(c, day):
     return c
 
 
+def outcome(evaluate):
+    """The determination as JSON, or the code of the input error it raised."""
+    try:
+        return evaluate().to_json()
+    except ira30d.Ira30dError as exc:
+        return exc.code
+
+
 @settings(max_examples=60)
 @given(cases(provenance=True), st.lists(days, min_size=2, max_size=6))
 def test_a_shared_battery_gives_each_case_its_own_answer(c, when):
@@ -34,18 +42,8 @@ def test_a_shared_battery_gives_each_case_its_own_answer(c, when):
     rule set gives what a fresh rule set gives each case validated on its own."""
     fleet = [on_day(c, d) for d in when + when[::-1]]
     warm, pool = RuleSet.load(backend="python"), BatteryPool()
-    got = []
-    for x in fleet:
-        try:
-            got.append(warm.evaluate(pool.case(x)).to_json())
-        except ira30d.Ira30dError as exc:
-            got.append(exc.code)
-    want = []
-    for x in fleet:
-        try:
-            want.append(RuleSet.load(backend="python").evaluate(x).to_json())
-        except ira30d.Ira30dError as exc:
-            want.append(exc.code)
+    got = [outcome(lambda: warm.evaluate(pool.case(x))) for x in fleet]
+    want = [outcome(lambda: RuleSet.load(backend="python").evaluate(x)) for x in fleet]
     assert got == want
     assert pool.hits == len(fleet) - 1
 
