@@ -72,3 +72,16 @@ def on(day: str, **over: Any) -> dict[str, Any]:
 
 def status(d: ira30d.Determination, rid: str) -> str:
     return d.finding(rid).status
+
+
+def pytest_report_header(config):
+    """Say which engines this run exercises, so a skipped engine is never silent."""
+    if durable_available():
+        return "ira30d engines: python, durable (durable-rules importable)"
+    return "ira30d engines: python only (durable-rules not importable here; durable tests are SKIPPED)"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not durable_available():
+        terminalreporter.write_line("ira30d: the durable-rules engine was NOT tested in this run "
+                                    "(not importable on this Python); the python engine was.", yellow=True)

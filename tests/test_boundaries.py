@@ -66,21 +66,6 @@ def test_final_assembly_sale_window(rs):
     assert status(rs.evaluate(on("2022-08-17", vehicle=outside)), "final_assembly") == "not_met"
 
 
-def test_binding_contract_transition(rs):
-    over = {"vehicle": {"final_assembly_country": "DE"}}
-    before = case(purchase={"binding_contract_date": "2022-08-15", "first_payment_date": "2022-08-15",
-                            "sale_date": "2022-09-01", "placed_in_service_date": "2022-09-01"}, **over)
-    d = rs.evaluate(before)
-    f = d.finding("final_assembly")
-    assert f.status == "met" and f.exception == "binding_contract_transition" and d.amount > 0
-    after = case(purchase={"binding_contract_date": "2022-08-16", "first_payment_date": "2022-08-16",
-                           "sale_date": "2022-09-01", "placed_in_service_date": "2022-09-01"}, **over)
-    assert status(rs.evaluate(after), "final_assembly") == "not_met"
-    late = case(purchase={"binding_contract_date": "2022-08-15", "first_payment_date": "2022-08-15",
-                          "sale_date": "2023-01-01", "placed_in_service_date": "2023-01-01"}, **over)
-    assert status(rs.evaluate(late), "final_assembly") == "not_met"
-
-
 @pytest.mark.parametrize("filing_status, cap", [("married_filing_jointly", 300000), ("qualifying_surviving_spouse", 300000),
                                                 ("head_of_household", 225000), ("single", 150000), ("married_filing_separately", 150000)])
 def test_magi_equal_to_the_cap_passes_one_dollar_over_fails(rs, filing_status, cap):

@@ -88,4 +88,4 @@ def test_compare_on_the_bundled_fleet(capsys):
     gained = [r["case_id"] for r in rows if r["uk_pact.amount"] != r["baseline.amount"]]
     assert gained == ["uk_processed_lithium"]
     assert main(["compare", "examples"]) == 0
-    assert "uk_pact: 6 eligible" in capsys.readouterr().out
+    assert "uk_pact: 7 eligible" in capsys.readouterr().out

@@ -19,7 +19,10 @@ def test_missing_input_is_undetermined_and_named(rs):
 def test_missing_input_never_counts_as_a_failure(rs):
     d = rs.evaluate(case(vehicle={"qualified_manufacturer": None}))
     assert status(d, "qualified_manufacturer") == "undetermined" and d.verdict == "undetermined"
-    assert d.amount == Decimal(7500)  # the amount if the undetermined requirement is met
+    # regression: the record used to show $7,500 as "the amount" of an undetermined verdict
+    assert d.amount is None
+    assert (d.amount_if_undetermined_met, d.amount_if_undetermined_not_met) == (Decimal(7500), Decimal(0))
+    assert "$7,500 if every undetermined requirement is met, $0 if none is" in d.explain()
 
 
 def test_a_failed_gate_outweighs_an_undetermined_one(rs):
@@ -51,7 +54,7 @@ def test_finding_carries_actual_required_citation_and_excerpt(rs):
 def test_json_round_trip_and_schema_version(rs):
     d = rs.evaluate(ira30d.example("full_credit_2024"))
     again = ira30d.Determination.from_json(d.to_json())
-    assert again == d and json.loads(d.to_json())["schema_version"] == "1"
+    assert again == d and json.loads(d.to_json())["schema_version"] == "2"
     assert json.loads(d.to_json())["amount"] == "7500"
 
 

@@ -17,6 +17,8 @@ PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
 def test_doc_page_examples_run(page):
     result = doctest.testfile(str(page), module_relative=False, optionflags=FLAGS, encoding="utf-8")
     assert result.failed == 0
+    if page.name != "index.md":
+        assert result.attempted > 0, f"{page.name} has no examples"
 
 
 MODULES = [m.name for m in pkgutil.iter_modules(ira30d.__path__, "ira30d.")]
@@ -27,6 +29,7 @@ def test_docstring_examples_run(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=FLAGS)
     assert result.failed == 0
+    assert result.attempted > 0, f"{name} has no examples: a module with none is not a passing doctest"
 
 
 def test_every_page_has_examples():

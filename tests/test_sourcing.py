@@ -9,8 +9,9 @@ from ira30d import InputError
 METHODS = ["value_added_50", "traced_qualifying_value"]
 
 
-def st(activity, country, va, entity=None):
-    s = {"activity": activity, "country": country, "value_added": str(va)}
+def st(activity, country, share=1, entity=None):
+    """A stage doing ``share`` (default: all) of its activity's value added in the chain."""
+    s = {"activity": activity, "country": country, "share": str(share)}
     if entity:
         s["entity"] = entity
     return s
@@ -37,8 +38,8 @@ def content(rs, c, method):
 
 @pytest.mark.parametrize("method, expected", [("value_added_50", Fraction(1, 2)), ("traced_qualifying_value", Fraction(1, 2))])
 def test_chain_qualifying_by_extraction_only(rs, method, expected):
-    c = with_chains(chain("a", 100, st("extraction", "AU", 100), st("processing", "CN", 100)),
-                    chain("b", 100, st("extraction", "CD", 100), st("processing", "CN", 100)))
+    c = with_chains(chain("a", 100, st("extraction", "AU"), st("processing", "CN")),
+                    chain("b", 100, st("extraction", "CD"), st("processing", "CN")))
     share, d = content(rs, c, method)
     assert share == expected
     item = d.finding("critical_minerals").line_items[0]
@@ -46,32 +47,32 @@ def test_chain_qualifying_by_extraction_only(rs, method, expected):
 
 
 def test_chain_qualifying_by_processing_only(rs):
-    c = with_chains(chain("a", 100, st("extraction", "CD", 100), st("processing", "US", 300)))
+    c = with_chains(chain("a", 100, st("extraction", "CD"), st("processing", "US")))
     for method in METHODS:
         share, d = content(rs, c, method)
         assert share == 1 and d.finding("critical_minerals").line_items[0]["by"] == "processing"
 
 
 def test_recycling_counts_only_in_north_america(rs):
-    na = with_chains(chain("r", 100, st("recycling", "CA", 50)), chain("x", 100, st("extraction", "CD", 1)))
-    kr = with_chains(chain("r", 100, st("recycling", "KR", 50)), chain("x", 100, st("extraction", "CD", 1)))
+    na = with_chains(chain("r", 100, st("recycling", "CA")), chain("x", 100, st("extraction", "CD")))
+    kr = with_chains(chain("r", 100, st("recycling", "KR")), chain("x", 100, st("extraction", "CD")))
     for method in METHODS:
         assert content(rs, na, method)[0] == Fraction(1, 2)
         assert content(rs, kr, method)[0] == 0  # KR is an FTA partner, but recycling must be in North America
 
 
 def test_split_processing_across_fta_and_non_fta_country(rs):
-    c = with_chains(chain("a", 1000, st("extraction", "CD", 500), st("processing", "KR", 60), st("processing", "CN", 40)),
-                    chain("b", 1000, st("extraction", "CD", 500), st("processing", "CN", 100)))
+    c = with_chains(chain("a", 1000, st("extraction", "CD"), st("processing", "KR", "0.6"), st("processing", "CN", "0.4")),
+                    chain("b", 1000, st("extraction", "CD"), st("processing", "CN")))
     assert content(rs, c, "value_added_50")[0] == Fraction(1, 2)  # 60% >= 50%: the whole chain counts
     assert content(rs, c, "traced_qualifying_value")[0] == Fraction(3, 10)  # 0.6 * 1000 of 2000
-    below = with_chains(chain("a", 1000, st("extraction", "CD", 500), st("processing", "KR", 49), st("processing", "CN", 51)))
+    below = with_chains(chain("a", 1000, st("extraction", "CD"), st("processing", "KR", "0.49"), st("processing", "CN", "0.51")))
     assert content(rs, below, "value_added_50")[0] == 0
     assert content(rs, below, "traced_qualifying_value")[0] == Fraction(49, 100)
 
 
 def test_japan_critical_minerals_agreement_counts_and_can_be_removed(rs):
-    c = with_chains(chain("jp", 100, st("extraction", "CD", 10), st("processing", "JP", 90)))
+    c = with_chains(chain("jp", 100, st("extraction", "CD"), st("processing", "JP")))
     assert content(rs, c, "value_added_50")[0] == 1
     without = rs.with_countries(remove={"cma_partners": ["JP"]}, name="no-japan")
     d = without.evaluate(c)
@@ -79,28 +80,28 @@ def test_japan_critical_minerals_agreement_counts_and_can_be_removed(rs):
 
 
 def test_exactly_the_required_share_meets_it_and_a_hair_less_does_not(rs):
-    exact = with_chains(chain("q", 1, st("extraction", "US", 1)), chain("n", 1, st("extraction", "CD", 1)))
+    exact = with_chains(chain("q", 1, st("extraction", "US")), chain("n", 1, st("extraction", "CD")))
     assert status(rs.evaluate(exact), "critical_minerals") == "met"  # 50% in 2024
-    less = with_chains(chain("q", 999999, st("extraction", "US", 1)), chain("n", 1000001, st("extraction", "CD", 1)))
+    less = with_chains(chain("q", 999999, st("extraction", "US")), chain("n", 1000001, st("extraction", "CD")))
     d = rs.evaluate(less)
     assert status(d, "critical_minerals") == "not_met"
     assert Fraction(d.figures["critical_minerals_share"]) == Fraction(999999, 2000000)
 
 
 def test_one_third_is_not_rounded_up_across_the_engine_boundary(rs):
-    third = with_chains(chain("q", 1, st("extraction", "US", 1)), chain("n", 2, st("extraction", "CD", 1)), day="2023-06-01")
+    third = with_chains(chain("q", 1, st("extraction", "US")), chain("n", 2, st("extraction", "CD")), day="2023-06-01")
     d = rs.evaluate(third)
     assert status(d, "critical_minerals") == "not_met"  # 33.33...% < 40%
 
 
 def test_unknown_mineral_is_rejected_with_the_field(rs):
     with pytest.raises(InputError) as e:
-        rs.evaluate(with_chains(chain("u", 1, st("extraction", "US", 1), mineral="unobtainium")))
+        rs.evaluate(with_chains(chain("u", 1, st("extraction", "US"), mineral="unobtainium")))
     assert e.value.code == "unknown_mineral" and "mineral_chains[0].mineral" in e.value.field
 
 
 def test_explanation_lists_each_chain_with_its_contribution(rs):
-    d = rs.evaluate(with_chains(chain("a", 300, st("extraction", "CL", 1)), chain("b", 100, st("extraction", "CD", 1))))
+    d = rs.evaluate(with_chains(chain("a", 300, st("extraction", "CL")), chain("b", 100, st("extraction", "CD"))))
     text = d.explain()
     assert "a (" in text and "contribution=300.00" in text and "b (" in text and "does not qualify" in text
     assert "75%" in d.finding("critical_minerals").explanation
@@ -155,19 +156,19 @@ def test_certified_figures_are_used_when_no_provenance(rs):
 
 
 def test_provenance_wins_over_certification_and_disagreement_is_a_finding(rs):
-    c = with_chains(chain("q", 1, st("extraction", "US", 1)), chain("n", 1, st("extraction", "CD", 1)),
+    c = with_chains(chain("q", 1, st("extraction", "US")), chain("n", 1, st("extraction", "CD")),
                     certified={"critical_minerals_share": "0.9"})
     d = rs.evaluate(c)
     assert d.basis["critical_minerals"].startswith("provenance")
     f = d.finding("critical_minerals_certification")
     assert f.status == "not_met" and "40%" in f.explanation
-    agree = with_chains(chain("q", 1, st("extraction", "US", 1)), chain("n", 1, st("extraction", "CD", 1)),
+    agree = with_chains(chain("q", 1, st("extraction", "US")), chain("n", 1, st("extraction", "CD")),
                         certified={"critical_minerals_share": "0.50009"})
     assert status(rs.evaluate(agree), "critical_minerals_certification") == "met"
 
 
 def test_method_is_recorded(rs):
-    c = with_chains(chain("q", 1, st("extraction", "US", 1)))
+    c = with_chains(chain("q", 1, st("extraction", "US")))
     assert rs.evaluate(c).critical_minerals_method == "value_added_50"
     assert rs.evaluate(c, method="traced_qualifying_value").critical_minerals_method == "traced_qualifying_value"
 

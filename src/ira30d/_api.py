@@ -1,4 +1,12 @@
-"""The short path: evaluate with the shipped rules, and the bundled examples."""
+"""The short path: evaluate with the shipped rules, and the bundled examples.
+
+>>> "toyota_phaseout_2022" in example_names()
+True
+>>> evaluate(example("toyota_phaseout_2022")).amount
+Decimal('3750')
+>>> input_schema()["properties"]["purchase"]["anyOf"][0]["$ref"]
+'#/$defs/Purchase'
+"""
 from __future__ import annotations
 
 import functools

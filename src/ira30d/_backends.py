@@ -3,6 +3,10 @@
 A backend is built from ``[(name, condition)]`` (resolved, in negation normal form) and answers
 one question: which names fire for this flat fact record? Two backends run the same list:
 durable-rules through its C module, and plain Python closures.
+
+>>> rules = [("gvwr|m", C.Atom("gvwr_lbs", "lt", 14000)), ("gvwr|n", C.Atom("gvwr_lbs", "ge", 14000))]
+>>> sorted(PythonBackend(rules).fire({"gvwr_lbs": 13999})), sorted(PythonBackend(rules).fire({}))
+(['gvwr|m'], [])
 """
 from __future__ import annotations
 

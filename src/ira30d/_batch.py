@@ -155,6 +155,8 @@ def to_dataframe(determinations: Iterable[Determination]) -> Any:
     rows = []
     for d in determinations:
         row: dict[str, Any] = {"case_id": d.case_id, "vin": d.vin, "verdict": d.verdict, "amount": d.amount,
+                               "amount_if_undetermined_met": d.amount_if_undetermined_met,
+                               "amount_if_undetermined_not_met": d.amount_if_undetermined_not_met,
                                "regime": d.regime, "method": d.critical_minerals_method, "countries": d.provenance.countries}
         row.update({f.id: f.status for f in d.findings})
         rows.append(row)
@@ -168,18 +170,24 @@ class Summary(dict):  # type: ignore[type-arg]
     def _repr_html_(self) -> str:
         rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in sorted(self["failed"].items()))
         return (f"<div><b>{self['vehicles']}</b> vehicles: {self['eligible']} eligible, {self['not_eligible']} not eligible, "
-                f"{self['undetermined']} undetermined; total credit <b>${self['total_credit']:,}</b>"
+                f"{self['undetermined']} undetermined (up to ${self['undetermined_at_most']:,} more); "
+                f"total credit of decided vehicles <b>${self['total_credit']:,}</b>"
                 f"<table><thead><tr><th>requirement not met</th><th>vehicles</th></tr></thead><tbody>{rows}</tbody></table></div>")
 
 
 def summary(determinations: Iterable[Determination]) -> Summary:
-    """Counts by verdict, total credit, and for each requirement how many vehicles failed it."""
+    """Counts by verdict, the total credit of decided vehicles, the most the undetermined ones could
+    add, and for each requirement how many vehicles failed it."""
     from decimal import Decimal
-    out = Summary(vehicles=0, eligible=0, not_eligible=0, undetermined=0, total_credit=Decimal(0), failed={})
+    out = Summary(vehicles=0, eligible=0, not_eligible=0, undetermined=0, total_credit=Decimal(0),
+                  undetermined_at_most=Decimal(0), failed={})
     for d in determinations:
         out["vehicles"] += 1
         out[d.verdict] += 1
-        out["total_credit"] += d.amount
+        if d.amount is not None:
+            out["total_credit"] += d.amount
+        else:
+            out["undetermined_at_most"] += d.amount_if_undetermined_met or Decimal(0)
         for f in d.findings:
             if f.status == "not_met":
                 out["failed"][f.id] = out["failed"].get(f.id, 0) + 1

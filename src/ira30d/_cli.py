@@ -1,4 +1,10 @@
-"""The ``ira30d`` command: demo, evaluate, rules, schema."""
+"""The ``ira30d`` command: demo, evaluate, rules, schema.
+
+>>> main(["rules"])  # doctest: +ELLIPSIS
+termination                        gate         26 U.S.C. 30D(h), as amended by Pub. L. 119-21 §70502; ...
+...
+0
+"""
 from __future__ import annotations
 
 import argparse

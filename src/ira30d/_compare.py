@@ -73,23 +73,30 @@ class Comparison:
             for n in self.names:
                 d = self.results[n][i]
                 row[f"{n}.verdict"], row[f"{n}.amount"] = d.verdict, d.amount
+                row[f"{n}.bounds"] = _bounds(d)
             row["changes"] = [change for n in self.names[1:] for change in _changes(b, self.results[n][i], n)]
             out.append(row)
         return out
 
     def totals(self) -> dict[str, dict[str, Any]]:
-        """Per scenario: vehicles eligible, total credit, and the change in total credit against the baseline."""
-        base_total = sum((d.amount for d in self.results[self.names[0]]), Decimal(0))
+        """Per scenario: vehicles eligible and undetermined, total credit of the decided vehicles, the
+        change against the baseline, and the total if every undetermined requirement were met."""
+        base_total = sum((d.amount or Decimal(0) for d in self.results[self.names[0]]), Decimal(0))
         out = {}
         for n in self.names:
-            total = sum((d.amount for d in self.results[n]), Decimal(0))
-            out[n] = {"status": self.statuses.get(n, ""), "eligible": sum(d.verdict == "eligible" for d in self.results[n]),
-                      "total_credit": total, "change": total - base_total}
+            ds = self.results[n]
+            total = sum((d.amount or Decimal(0) for d in ds), Decimal(0))
+            out[n] = {"status": self.statuses.get(n, ""), "eligible": sum(d.verdict == "eligible" for d in ds),
+                      "undetermined": sum(d.verdict == "undetermined" for d in ds),
+                      "total_credit": total, "change": total - base_total,
+                      "total_if_undetermined_met": sum((_bounds(d)[1] for d in ds), Decimal(0))}
         return out
 
     def gained(self, scenario: str) -> list[dict[str, Any]]:
-        """The vehicles whose credit rises under ``scenario``, with how much and why."""
-        return [r for r in self.rows if r[f"{scenario}.amount"] > r[f"{self.names[0]}.amount"]]
+        """The vehicles whose credit rises under ``scenario`` (neither bound falls, one rises), with why."""
+        base = self.names[0]
+        return [r for r in self.rows if r[f"{scenario}.bounds"] != r[f"{base}.bounds"]
+                and all(a >= b for a, b in zip(r[f"{scenario}.bounds"], r[f"{base}.bounds"]))]
 
     def to_dataframe(self) -> Any:
         """The rows as a pandas DataFrame (``pip install ira30d[pandas]``)."""
@@ -102,7 +109,7 @@ class Comparison:
         lines = [f"{'vehicle':<22}" + "".join(f"{n:>24}" for n in self.names)]
         for r in self.rows:
             lines.append(f"{(r['case_id'] or r['vin'])[:22]:<22}" + "".join(
-                f"{r[f'{n}.verdict'].replace('_', ' ') + ' $' + format(r[f'{n}.amount'], ','):>24}" for n in self.names))
+                f"{_short(r, n):>24}" for n in self.names))
             for c in r["changes"]:
                 lines.append(f"    {c['text']}")
         lines.append("")
@@ -115,9 +122,23 @@ class Comparison:
         head = "".join(f"<th>{e(n)}</th>" for n in self.names)
         body = "".join(
             "<tr><td>" + e(r["case_id"] or r["vin"]) + "</td>" +
-            "".join(f"<td>{e(r[f'{n}.verdict'].replace('_', ' '))} ${r[f'{n}.amount']:,}</td>" for n in self.names) +
+            "".join(f"<td>{e(_short(r, n))}</td>" for n in self.names) +
             "<td>" + "<br>".join(e(c["text"]) for c in r["changes"]) + "</td></tr>" for r in self.rows)
         return f"<table><thead><tr><th>vehicle</th>{head}<th>changed</th></tr></thead><tbody>{body}</tbody></table>"
+
+
+def _bounds(d: Determination) -> tuple[Decimal, Decimal]:
+    """(least, most) credit a determination allows."""
+    if d.amount is not None:
+        return d.amount, d.amount
+    return d.amount_if_undetermined_not_met or Decimal(0), d.amount_if_undetermined_met or Decimal(0)
+
+
+def _short(row: dict[str, Any], name: str) -> str:
+    """``'eligible $7,500'``, or ``'undetermined $0-$7,500'`` (the two bounds)."""
+    lo, hi = row[f"{name}.bounds"]
+    amount = f"${lo:,}" if row[f"{name}.amount"] is not None else f"${lo:,}-${hi:,}"
+    return f"{row[f'{name}.verdict'].replace('_', ' ')} {amount}"
 
 
 def _changes(base: Determination, other: Determination, name: str) -> list[dict[str, Any]]:

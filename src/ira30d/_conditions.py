@@ -6,6 +6,14 @@ or ``{all: [...]}`` / ``{any: [...]}``. Compilation resolves parameters into lit
 fact's integer scale (dated parameters become date segments), then puts the tree in negation
 normal form so that "not met" is a positive condition too. An atom over a missing fact is false in
 both polarities: met and not met then both stay silent and the requirement is undetermined.
+
+>>> cond = parse({"any": [{"fact": "magi_current", "le": 15000000}, {"fact": "magi_preceding", "le": 15000000}]},
+...              "magi", lambda path, why: ValueError(f"{path}: {why}"))
+>>> met, not_met = to_python(cond), to_python(negate(cond))
+>>> met({"magi_current": 15000001}), not_met({"magi_current": 15000001})  # a year is missing
+(False, False)
+>>> met({"magi_current": 15000001, "magi_preceding": 100}), to_durable(negate(cond))
+(True, {'$and': [{'$gt': {'magi_current': 15000000}}, {'$gt': {'magi_preceding': 15000000}}]})
 """
 from __future__ import annotations
 

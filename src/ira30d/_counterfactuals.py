@@ -5,6 +5,11 @@ is the target and the fact is the actual value: the gap between them is the coun
 shares also get the qualifying dollars missing and the single countries whose addition to the
 critical-minerals-agreement list would close the gap; dated thresholds get the latest date on which
 the same facts would have passed.
+
+>>> import ira30d
+>>> d = ira30d.evaluate(ira30d.example("over_msrp_cap"), counterfactuals=True)
+>>> print(d.finding("msrp_cap").counterfactuals[0]["text"])
+MSRP (base + manufacturer options) $58,100.00 is $3,100.00 over the $55,000.00 limit
 """
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ from fractions import Fraction
 from typing import Any, Optional
 
 from . import _conditions as C
-from ._measures import Measurer, pct
+from ._measures import Measurer
+from ._text import pct
 from ._models import Case
 from ._rulefiles import FACT_SCALE
 

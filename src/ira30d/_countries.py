@@ -56,9 +56,11 @@ def _raise_unknown(code: str, field: str) -> str:
 
 
 class Member(BaseModel):
+    """A country on a list from ``since`` through ``until`` (inclusive; ``None``: no bound)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     code: str
-    since: date
+    since: Optional[date] = None
     until: Optional[date] = None
     instrument: str
     confidence: str = "U"
@@ -127,7 +129,7 @@ class Countries:
             new: list[Member] = []
             for item in items:
                 if isinstance(item, str):
-                    item = {"code": check_country(item, f"add.{ln}"), "since": date.min, "instrument": f"scenario {name}"}
+                    item = {"code": check_country(item, f"add.{ln}"), "instrument": f"scenario {name}"}
                 new += _members([item], f"scenario {name}", f"add.{ln}")
             lists[ln] = CountryList(ln, base.description, base.members + tuple(new))
         for ln, codes in remove.items():

@@ -1,4 +1,12 @@
-"""The determination: verdict, amount, one finding per requirement, and how it was reached."""
+"""The determination: verdict, amount, one finding per requirement, and how it was reached.
+
+>>> import ira30d
+>>> d = ira30d.evaluate(ira30d.example("unknown_supplier_2024"))
+>>> d.outcome.text
+'undetermined: $7,500 if every undetermined requirement is met, $0 if none is'
+>>> Determination.from_json(d.to_json()) == d
+True
+"""
 from __future__ import annotations
 
 import html
@@ -10,7 +18,7 @@ from functools import lru_cache
 
 from pydantic import TypeAdapter
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _T = TypeVar("_T")
 Status = Literal["met", "not_met", "undetermined", "not_applicable"]
 Verdict = Literal["eligible", "not_eligible", "undetermined"]
@@ -35,14 +43,52 @@ class Finding:
     status: Status
     explanation: str
     citation: str
-    excerpt: str
+    excerpt: Optional[str]  # the law's verbatim words, when the rule file quotes them
+    paraphrase: Optional[str]  # a summary of the law, shown as one
     confidence: str
     actual: dict[str, str] = field(default_factory=dict)
     required: dict[str, str] = field(default_factory=dict)
     exception: Optional[str] = None
-    missing: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # facts the rule needed and did not have
+    missing_inputs: list[str] = field(default_factory=list)  # input fields that would supply them
     line_items: list[dict[str, Any]] = field(default_factory=list)
     counterfactuals: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def law_text(self) -> str:
+        """The excerpt in quotes, or the paraphrase labelled as one."""
+        return f'"{self.excerpt}"' if self.excerpt else f"(paraphrase) {self.paraphrase}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Verdict and amount of one alternative (with or without the transition election)."""
+
+    verdict: Verdict
+    amount: Optional[Decimal]
+    amount_if_undetermined_met: Optional[Decimal]
+    amount_if_undetermined_not_met: Optional[Decimal]
+
+    @property
+    def text(self) -> str:
+        """``'eligible, $7,500'`` or, when undetermined, both bounds, named."""
+        if self.amount is not None:
+            return f"{self.verdict.replace('_', ' ')}, ${self.amount:,}"
+        return (f"undetermined: ${self.amount_if_undetermined_met:,} if every undetermined requirement is met, "
+                f"${self.amount_if_undetermined_not_met:,} if none is")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The IRA transition election (§13401(l)): whether it is available, stated and applied, and
+    the credit with and without it."""
+
+    available: bool
+    elected: Optional[bool]
+    applied: bool
+    with_election: Optional[Outcome]
+    without_election: Optional[Outcome]
+    larger: Optional[Literal["with_election", "without_election", "equal", "unknown"]]
 
 
 @dataclass(frozen=True)
@@ -68,15 +114,25 @@ class Determination:
     vin: str
     question: Question
     verdict: Verdict
-    amount: Decimal
+    amount: Optional[Decimal]  # None when the verdict is undetermined: see the two bounds
+    amount_if_undetermined_met: Optional[Decimal]
+    amount_if_undetermined_not_met: Optional[Decimal]
     regime: Optional[str]
     regime_citation: Optional[str]
     amount_detail: str
     critical_minerals_method: str
     basis: dict[str, str]
     figures: dict[str, str]
+    certification: dict[str, str]
+    transition: Optional[Transition]
+    facts: dict[str, str]  # the facts the engine decided on, as text
     findings: list[Finding]
     provenance: Provenance
+
+    @property
+    def outcome(self) -> Outcome:
+        """Verdict and amount (or its two named bounds) together."""
+        return Outcome(self.verdict, self.amount, self.amount_if_undetermined_met, self.amount_if_undetermined_not_met)
 
     def finding(self, requirement_id: str) -> Finding:
         """The finding of one requirement, by id."""
@@ -110,18 +166,25 @@ class Determination:
 
     def explain(self, line_items: bool = True) -> str:
         """The determination as text, one line per requirement, line items indented."""
-        head = f"{self.vin}: {self.verdict.replace('_', ' ')}, credit ${self.amount:,}"
+        o = self.outcome
+        head = f"{self.vin}: {o.text if o.amount is None else o.verdict.replace('_', ' ') + ', credit $' + format(o.amount, ',')}"
         if self.regime:
             head += f" ({self.regime}; {self.regime_citation})"
         lines = [head]
         if self.amount_detail:
             lines.append(f"  amount: {self.amount_detail}")
+        t = self.transition
+        if t is not None and t.available and not t.applied and t.with_election and t.without_election:
+            lines.append(f"  transition election (not stated): with it {t.with_election.text}; without it "
+                         f"{t.without_election.text}; larger: {(t.larger or 'unknown').replace('_', ' ')}")
         mark = {"met": "[met]", "not_met": "[NOT MET]", "undetermined": "[undetermined]", "not_applicable": "[n/a]"}
         for f in self.findings:
             lines.append(f"  {mark[f.status]:<15}{f.title}: {f.explanation} ({f.citation})")
             if line_items and f.status != "not_applicable":
                 for item in f.line_items:
                     lines.append(f"      - {_item_text(item)}")
+            if f.status == "undetermined" and f.missing_inputs:
+                lines.append(f"      missing: {', '.join(f.missing_inputs)}")
             for cf in f.counterfactuals:
                 lines.append(f"      => to flip: {cf['text']}")
         p = self.provenance
@@ -136,8 +199,8 @@ class Determination:
         e = html.escape
         rows = "".join(
             f"<tr><td>{e(f.title)}</td><td>{e(f.status.replace('_', ' '))}</td><td>{e(f.explanation)}</td>"
-            f"<td>{e(f.citation)}</td></tr>" for f in self.findings)
-        return (f"<div><b>{e(self.vin)}</b>: {e(self.verdict.replace('_', ' '))}, credit <b>${self.amount:,}</b>"
+            f"<td>{e(f.citation)}<br><small>{e(f.law_text)}</small></td></tr>" for f in self.findings)
+        return (f"<div><b>{e(self.vin)}</b>: <b>{e(self.outcome.text)}</b>"
                 f"{' (' + e(self.regime) + ')' if self.regime else ''}"
                 f"<table><thead><tr><th>requirement</th><th>status</th><th>why</th><th>citation</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table>"
@@ -146,8 +209,11 @@ class Determination:
 
 def _item_text(item: dict[str, Any]) -> str:
     label = item.get("id", "")
-    bits = [f"{k}={v}" for k, v in item.items() if k in ("mineral", "kind", "value", "incremental_value", "contribution", "counted")]
+    bits = [f"{k}={v}" for k, v in item.items()
+            if k in ("mineral", "kind", "value", "incremental_value", "contribution", "counted", "fraction")]
     flag = "" if "qualifies" not in item else (" qualifies" if item["qualifies"] else " does not qualify")
+    if "applies" in item:
+        flag = " (applies)" if item["applies"] else ""
     reason = f": {item['reason']}" if item.get("reason") else ""
     return f"{label} ({', '.join(bits)}){flag}{reason}"
 

@@ -1,12 +1,19 @@
 """Generates docs/requirements/: one reference page per requirement, from rules/ (run
 ``python -m ira30d._docgen docs/requirements``). A test regenerates the pages and compares, so the
-docs cannot drift from the rules."""
+docs cannot drift from the rules.
+
+>>> text = pages()["critical_minerals.md"]
+>>> text.splitlines()[0], "critical_minerals_required_share" in text
+('# Critical-minerals requirement', True)
+"""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from ._api import default_ruleset, example, example_names
+from ._text import pct
 
 
 def pages() -> dict[str, str]:
@@ -27,7 +34,7 @@ def pages() -> dict[str, str]:
             bounds = ", ".join(f"{k.rstrip('_')} {v if not isinstance(v, dict) else v['param']}"
                                for k, v in (("from_", w.from_), ("to", w.to), ("after", w.after), ("before", w.before)) if v is not None)
             lines.append(f"- **applies**: {w.on.replace('_', ' ')} date {bounds}")
-        lines += ["", "> " + req.excerpt, ""]
+        lines += ["", _quote(req), ""]
         params = sorted({a for a in rs._params_of(req)})
         if params:
             lines += ["## Parameters", "", "| parameter | from | value | confidence |", "|---|---|---|---|"]
@@ -37,8 +44,17 @@ def pages() -> dict[str, str]:
                     shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value)
                     lines.append(f"| `{name}` | {start} | {shown} | {p.spec.confidence} |")
             lines.append("")
+        if req.line_items == "phaseout":  # the schedules the measure reads (rules/phaseout.yaml)
+            po = book.phaseout
+            lines += ["## Schedules", "", f"From `rules/phaseout.yaml` ({po.citation}; confidence {po.confidence}); "
+                      f"no phase-out for vehicles sold after {po.applies_sold_through}.", "",
+                      "| manufacturer | names matched | sold from | share of the credit |", "|---|---|---|---|"]
+            for name, maker in po.manufacturers.items():
+                for start, fraction in sorted(maker.fractions.items()):
+                    lines.append(f"| {name} | {', '.join(maker.aliases)} | {start} | {pct(fraction)} |")
+            lines.append("")
         for e in req.exceptions:
-            lines += [f"**Exception `{e.id}`**: {e.title} ({e.citation}).", "", "> " + e.excerpt, ""]
+            lines += [f"**Exception `{e.id}`**: {e.title} ({e.citation}).", "", _quote(e), ""]
         lines += ["## Explanations", ""] + [f"- *{k.replace('_', ' ')}*: {v}" for k, v in req.explain.items()] + [""]
         name = next((n for n, d in results.items() if d.finding(req.id).status == "not_met"), None) or \
             next((n for n, d in results.items() if d.finding(req.id).status == "met"), example_names()[0])
@@ -49,6 +65,13 @@ def pages() -> dict[str, str]:
         out[f"{req.id}.md"] = "\n".join(lines)
     out["index.md"] = "\n".join(index) + "\n"
     return out
+
+
+def _quote(spec: Any) -> str:
+    """The law's words as a block quote; a paraphrase is labelled as one."""
+    if spec.excerpt:
+        return f"> {spec.excerpt}"
+    return f"> *(paraphrase)* {spec.paraphrase}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,9 @@
-"""Error types. Every error carries a stable ``code`` and its facts as attributes."""
+"""Error types. Every error carries a stable ``code`` and its facts as attributes.
+
+>>> err = InputError("vehicle.epa_label_class", "unknown EPA label class 'hovercraft'", "unknown_class")
+>>> str(err), err.to_dict()["code"], err.field
+("vehicle.epa_label_class: unknown EPA label class 'hovercraft'", 'unknown_class', 'vehicle.epa_label_class')
+"""
 from __future__ import annotations
 
 

@@ -1,8 +1,15 @@
-"""Measures: exact arithmetic over line items, written once.
+"""Measures: turn a case into the engine's flat facts, keeping the line items behind each figure.
 
-Each measure turns input models into figures on the engine's fact scale and keeps the line items
-that produced them. Which countries, thresholds and lists it uses come from the rule book; a
-measure decides nothing: the rules compare its figures with the law's values.
+Which countries, thresholds and lists a measure uses come from the rule book; a measure decides
+nothing: the rules compare its figures with the law's values. A fact the input cannot support
+is left out (the rule is then undetermined), and ``missing`` says which input fields would
+supply it. The content shares are in :mod:`._sourcing`, the supplier tests in :mod:`._feoc`.
+
+>>> import ira30d
+>>> rs = ira30d.default_ruleset()
+>>> m = Measurer(rs.book, rs.countries).measure(ira30d.Case.model_validate(ira30d.example("unknown_supplier_2024")))
+>>> m.facts["msrp"], "feoc_components" in m.facts, m.missing["feoc_components"]
+(4450000, False, ['vehicle.battery.entities[1].government_voting_share', 'vehicle.battery.components[2].entity'])
 """
 from __future__ import annotations
 
@@ -11,67 +18,33 @@ import functools
 import weakref
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Optional
 
+from . import _feoc, _sourcing
 from ._countries import Countries
 from ._errors import InputError
-from ._models import Battery, Case, Entity
-from ._rulefiles import RuleBook, to_fact_scale
-
-ACTIVITIES = ("extraction", "processing", "recycling")
-PPM = 1_000_000
-
-
-def ppm_floor(x: Fraction) -> int:
-    """A share as whole parts per million, rounded down: exact against whole-ppm thresholds."""
-    return (x.numerator * PPM) // x.denominator
-
-
-def pct(x: Fraction | Decimal) -> str:
-    """A share as a percentage with up to four decimals, e.g. ``'62.5%'``."""
-    if isinstance(x, Fraction):
-        if x.denominator == 1:
-            return f"{x.numerator * 100}%"
-        d = Decimal(x.numerator) / Decimal(x.denominator)
-    else:
-        d = Decimal(x)
-    s = f"{(d * 100).quantize(Decimal('0.0001'), ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
-    return s + "%"
-
-
-ZERO = Decimal(0)
-_HUNDRED, _PCT_QUANTUM, _CENT = Decimal(100), Decimal("0.0001"), Decimal("0.01")
-
-
-def _ratio(part: Decimal, whole: Decimal) -> Fraction:
-    return Fraction(part) / Fraction(whole) if 0 < part < whole else Fraction(int(part > 0))
-
-
-def pct_of(part: Decimal, whole: Decimal) -> str:
-    """``part / whole`` as a percentage for display (exact decisions never use this).
-
-    >>> pct_of(Decimal(1), Decimal(3)), pct_of(Decimal(5), Decimal(8)), pct_of(Decimal(2), Decimal(2))
-    ('33.3333%', '62.5%', '100%')
-    """
-    if part == whole:
-        return "100%"
-    if not part:
-        return "0%"
-    s = f"{(part * _HUNDRED / whole).quantize(_PCT_QUANTUM, ROUND_HALF_UP):f}"
-    return (s.rstrip("0").rstrip(".") if "." in s else s) + "%"
+from ._models import Battery, Case
+from ._rulefiles import RuleBook
+from ._text import pct, usd
 
 
 @dataclass
 class Measured:
+    """A case's facts, the line items and exact figures behind them, and what is missing."""
+
     facts: dict[str, Any]
-    line_items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # line items are JSON-shaped
+    line_items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     figures: dict[str, str] = field(default_factory=dict)
     basis: dict[str, str] = field(default_factory=dict)
     method: str = ""
     on: Optional[date] = None
-    phaseout: tuple[Fraction, str] = (Fraction(1), "")
+    phaseout: Fraction = Fraction(1)
+    shown: dict[str, str] = field(default_factory=dict)  # exact display text of rounded facts
+    missing: dict[str, list[str]] = field(default_factory=dict)  # fact -> input paths to supply
+    attested: set[str] = field(default_factory=set)  # facts an attestation stood in for
+    certification: dict[str, str] = field(default_factory=dict)
 
 
 class Measurer:
@@ -87,7 +60,8 @@ class Measurer:
         changes = {d for p in book.parameters.values() for d in p.starts}
         for cl in countries.lists.values():
             for mem in cl.members:
-                changes.add(mem.since)
+                if mem.since is not None:
+                    changes.add(mem.since)
                 if mem.until is not None and mem.until < date.max:
                     changes.add(mem.until + timedelta(days=1))
         self._changes = sorted(changes)
@@ -100,7 +74,7 @@ class Measurer:
             index = {}
             for ln in reversed(key[0]):
                 for m in self.countries.lists[ln].members:
-                    if m.since <= on and (m.until is None or on <= m.until):
+                    if (m.since is None or m.since <= on) and (m.until is None or on <= m.until):
                         index[m.code] = (ln, m)
             if len(self._lists_at) > 4096:
                 self._lists_at.clear()
@@ -131,19 +105,23 @@ class Measurer:
         return values[name]
 
     # -- the whole case --------------------------------------------------------------------
-    def measure(self, case: Case, method: Optional[str] = None) -> Measured:
+    def measure(self, case: Case, method: Optional[str] = None, *, deemed: bool = False) -> Measured:
+        """The facts of ``case``. With ``deemed`` the IRA transition election applies: the vehicle
+        is treated as placed in service on the rule book's deemed date."""
         facts: dict[str, Any] = {}
         dates = self._dates(case)
+        if deemed:
+            dates["placed_in_service"] = self._p("transition_deemed_placed_in_service", None)
+            facts["transition_applied"] = True
         for name, day in dates.items():
             if day is not None:
-                facts[name] = to_fact_scale(None, day)
+                facts[name] = self.book.scale(name, day)
         on = dates["placed_in_service"] or dates["sale"] or dates["acquired"] or dates["contract"]
         method = method or self._p("critical_minerals_method", on)
         if method not in (self.book.parameters["critical_minerals_method"].spec.choices or ()):
             raise InputError("method", f"unknown critical-minerals method {method!r}", "unknown_method")
         m = Measured(facts, method=method, on=on)
-        v = case.vehicle
-        p = case.purchase
+        v, p = case.vehicle, case.purchase
         if p is not None:
             for name in ("original_use", "for_resale", "seller_report"):
                 if getattr(p, name) is not None:
@@ -155,23 +133,37 @@ class Measurer:
             facts["gvwr_lbs"] = v.gvwr_lbs
         if v.final_assembly_country is not None:
             facts["final_assembly_country"] = v.final_assembly_country
-            facts["final_assembly_na"] = on is not None and v.final_assembly_country in self._in(self._p("final_assembly_lists", on), on)
+            na = self._member(self._p("final_assembly_lists", on), v.final_assembly_country, on)
+            if na is not None:
+                facts["final_assembly_na"] = na
         self._msrp(case, m)
         self._buyer(case, m)
         if v.battery is not None:
             b = v.battery
-            facts["battery_kwh"] = int(b.capacity_kwh * 1000)  # floor to Wh: exact against whole-Wh minimums
+            facts["battery_kwh"] = self.book.scale("battery_kwh", b.capacity_kwh)
             if b.externally_rechargeable is not None:
                 facts["externally_rechargeable"] = b.externally_rechargeable
             facts["impracticable_to_trace_election"] = b.impracticable_to_trace_election
             if on is not None:
                 part = self._battery(b, method, on)
-                facts.update(part.facts)
-                m.line_items.update(part.line_items)
-                m.figures.update(part.figures)
-                m.basis.update(part.basis)
-        m.phaseout = self._phaseout(v.manufacturer, dates["sale"])
+                for name in ("facts", "line_items", "figures", "basis", "missing", "certification"):
+                    getattr(m, name).update(getattr(part, name))
+                m.attested |= part.attested
+                m.method = part.method
+        self._phaseout(v.manufacturer, dates["sale"], m)
         return m
+
+    def _member(self, lists: Any, code: str, on: Optional[date]) -> Optional[bool]:
+        """Is ``code`` on one of ``lists`` on ``on``? Without a date, the answer if it is the same
+        on every date (always or never a member), else None."""
+        if on is not None:
+            return code in self._in(lists, on)
+        spans = [m for ln in lists for m in self.countries.lists[ln].members if m.code == code]
+        if not spans:
+            return False
+        if any(m.since is None and m.until is None for m in spans):
+            return True
+        return None
 
     def _battery(self, b: Battery, method: str, on: date) -> Measured:
         """Critical minerals, components and FEOC of one battery; reused while the same battery
@@ -181,7 +173,8 @@ class Measurer:
         change them."""
         entry = self._batteries.get(id(b))
         if entry is None or entry[0]() is not b:
-            entry = self._batteries[id(b)] = (weakref.ref(b, functools.partial(_forget, self._batteries, id(b))), {})
+            ref = weakref.ref(b, functools.partial(_forget, self._batteries, id(b)))
+            entry = self._batteries[id(b)] = (ref, {})
         key = (bisect.bisect_right(self._changes, on), method)
         part = entry[1].get(key)
         if part is None:
@@ -195,30 +188,35 @@ class Measurer:
     def _dates(self, case: Case) -> dict[str, Optional[date]]:
         if case.purchase is None:
             d = case.on
-            return {"acquired": d, "contract": d, "sale": d, "placed_in_service": d}
+            return {"acquired": d, "contract": d, "sale": d, "placed_in_service": d, "possession": d}
         p = case.purchase
         acquired = None
         kinds = self._p("acquisition_payment_kinds", p.placed_in_service_date)
         if p.binding_contract_date and p.first_payment_date and p.first_payment_kind in kinds:
             acquired = max(p.binding_contract_date, p.first_payment_date)
         return {"acquired": acquired, "contract": p.binding_contract_date, "sale": p.sale_date,
-                "placed_in_service": p.placed_in_service_date}
+                "placed_in_service": p.placed_in_service_date, "possession": p.placed_in_service_date}
 
     def _msrp(self, case: Case, m: Measured) -> None:
         v = case.vehicle
         if v.msrp is not None:
-            m.facts["msrp"] = to_fact_scale("usd", v.msrp.total.quantize(Decimal("0.01"), ROUND_HALF_UP))
+            total = v.msrp.total
+            m.facts["msrp"] = self.book.scale("msrp", total)
+            m.shown["msrp"] = usd(total)
             m.line_items["msrp"] = [
                 {"id": "base", "value": str(v.msrp.base), "counted": True},
                 {"id": "manufacturer_options", "value": str(v.msrp.manufacturer_options), "counted": True},
-                {"id": "destination", "value": str(v.msrp.destination), "counted": False, "reason": "excluded: destination charge"},
-                {"id": "dealer_addons", "value": str(v.msrp.dealer_addons), "counted": False, "reason": "excluded: dealer-installed"},
+                {"id": "destination", "value": str(v.msrp.destination), "counted": False,
+                 "reason": "excluded: destination charge"},
+                {"id": "dealer_addons", "value": str(v.msrp.dealer_addons), "counted": False,
+                 "reason": "excluded: dealer-installed"},
             ]
         if v.epa_label_class is not None:
             mapping = self._p("epa_label_class_to_msrp_class", m.on)
             key = v.epa_label_class.lower().replace(" ", "_").replace("-", "_")
             if key not in mapping:
-                raise InputError("vehicle.epa_label_class", f"unknown EPA label class {v.epa_label_class!r}; known: {', '.join(mapping)}", "unknown_class")
+                raise InputError("vehicle.epa_label_class", f"unknown EPA label class {v.epa_label_class!r}; "
+                                 f"known: {', '.join(mapping)}", "unknown_class")
             m.facts["msrp_class"] = mapping[key]
 
     def _buyer(self, case: Case, m: Measured) -> None:
@@ -226,211 +224,153 @@ class Measurer:
             return
         for year, suffix in ((case.buyer.current_year, "current"), (case.buyer.preceding_year, "preceding")):
             if year is not None:
-                m.facts[f"magi_{suffix}"] = to_fact_scale("usd", year.magi.quantize(Decimal("0.01"), ROUND_HALF_UP))
+                m.facts[f"magi_{suffix}"] = self.book.scale(f"magi_{suffix}", year.magi)
+                m.shown[f"magi_{suffix}"] = usd(year.magi)
                 m.facts[f"status_{suffix}"] = year.filing_status
 
     # -- critical minerals (30D(e)(1); 26 CFR 1.30D-3(a)) ------------------------------------
     def _critical_minerals(self, b: Battery, m: Measured, on: date) -> None:
-        certified = b.certified.critical_minerals_share if b.certified else None
+        cert = b.certified
+        certified = cert.critical_minerals_share if cert else None
+        cert_method = cert.method if cert and cert.method else None
+        if cert is not None and (cert.method or cert.period):
+            m.certification = {k: v for k, v in (("method", cert.method), ("period", cert.period)) if v}
         if b.mineral_chains:
             share, items = self.critical_mineral_content(b, on, m.method)
-            m.facts["critical_minerals_share"] = ppm_floor(share)
+            m.facts["critical_minerals_share"] = self.book.scale("critical_minerals_share", share)
             m.line_items["critical_minerals"] = items
             m.figures["critical_minerals_share"] = f"{share.numerator}/{share.denominator}"
             m.basis["critical_minerals"] = f"provenance ({m.method})"
-            if certified is not None:
-                m.facts["critical_minerals_certification_gap"] = ppm_floor(abs(share - Fraction(certified)))
+            if certified is not None:  # compared by the method the certification states
+                same = share if cert_method in (None, m.method) else self.critical_mineral_content(b, on, cert_method)[0]
+                gap = abs(same - Fraction(certified))
+                m.facts["critical_minerals_certification_gap"] = self.book.scale("critical_minerals_certification_gap", gap)
         elif certified is not None:
-            m.facts["critical_minerals_share"] = ppm_floor(Fraction(certified))
-            m.basis["critical_minerals"] = "certified"
+            m.facts["critical_minerals_share"] = self.book.scale("critical_minerals_share", Fraction(certified))
+            m.figures["critical_minerals_share"] = str(Fraction(certified))
+            m.method = cert_method or "certified (method not stated)"
+            m.basis["critical_minerals"] = "certified" + _certified_as(m.certification)
 
     def critical_mineral_content(self, b: Battery, on: date, method: str) -> tuple[Fraction, list[dict[str, Any]]]:
         """Qualifying critical mineral content and one line item per procurement chain."""
-        known = self._set("applicable_critical_minerals", on)
-        test_share = Decimal(self._p("value_added_test_share", on))
-        entities = {e.id for e in b.entities}
-        ep_in = self._in(self._p("extraction_processing_lists", on), on)
-        rec_in = self._in(self._p("recycling_lists", on), on)
-        traced = method != "value_added_50"
-        total = ZERO
-        qualifying_a = ZERO  # method A: whole chain values, exact in Decimal
-        qualifying_b = Fraction(0)  # method B: value x share, exact as a Fraction
-        items = []
-        for i, chain in enumerate(b.mineral_chains or []):
-            if chain.mineral.lower() not in known:
-                raise InputError(f"vehicle.battery.mineral_chains[{i}].mineral", f"{chain.mineral!r} is not an applicable critical mineral (45X(c)(6) list in rules/)", "unknown_mineral")
-            done: dict[str, Decimal] = {}
-            counted: dict[str, Decimal] = {}
-            places: dict[str, list[Any]] = {}
-            for j, s in enumerate(chain.stages):
-                if s.entity is not None and s.entity not in entities:
-                    raise InputError(f"vehicle.battery.mineral_chains[{i}].stages[{j}].entity", f"unknown entity {s.entity!r}", "unknown_entity")
-                a = s.activity
-                done[a] = done.get(a, ZERO) + s.value_added
-                hit = (rec_in if a == "recycling" else ep_in).get(s.country)
-                if hit is not None:
-                    counted[a] = counted.get(a, ZERO) + s.value_added
-                    places.setdefault(a, []).append((s.country, hit))
-            shares = {a: (counted.get(a, ZERO), d) for a, d in done.items() if d}
-            if not traced:
-                passing = [a for a, (c, d) in shares.items() if c >= test_share * d]
-                # which passing activity the line item names (display only): the largest share
-                by = max(passing, key=lambda a: shares[a][0] / shares[a][1]) if len(passing) > 1 else (passing[0] if passing else None)
-                qualifying_a += chain.value if by else ZERO
-                contribution: Decimal | Fraction = chain.value if by else ZERO
-            else:
-                live = [a for a, (c, _) in shares.items() if c > 0]
-                by = max(live, key=lambda a: _ratio(*shares[a])) if len(live) > 1 else (live[0] if live else None)
-                contribution = Fraction(chain.value) * _ratio(*shares[by]) if by else Fraction(0)
-                qualifying_b += contribution
-            total += chain.value
-            where = [f"{code} ({ln}: {member.instrument})" for code, (ln, member) in places[by]] if by else []
-            shown = {a: pct_of(*shares[a]) for a in ACTIVITIES if a in shares}
-            items.append({
-                "id": chain.id, "kind": "mineral_chain", "mineral": chain.mineral, "value": str(chain.value),
-                "qualifies": contribution > 0, "by": by,
-                "shares": shown,
-                "places": where,
-                "contribution": str(_dec(contribution)),
-                "reason": (f"{by} {shown[by]} in qualifying countries: {', '.join(where)}" if by else
-                           "no activity reaches the required share in qualifying countries" if not traced else
-                           "no value added in qualifying countries"),
-            })
-        qualifying = qualifying_b if traced else Fraction(qualifying_a)
-        share = qualifying / Fraction(total) if total else Fraction(0)
-        return share, items
+        return _sourcing.critical_mineral_content(
+            b, method=method, known=self._set("applicable_critical_minerals", on),
+            test_share=Decimal(self._p("value_added_test_share", on)),
+            ep_in=self._in(self._p("extraction_processing_lists", on), on),
+            rec_in=self._in(self._p("recycling_lists", on), on))
 
     # -- battery components (30D(e)(2); 26 CFR 1.30D-3(b)) ----------------------------------
     def _components(self, b: Battery, m: Measured, on: date) -> None:
         certified = b.certified.battery_components_share if b.certified else None
         if b.components:
-            share, items = self.battery_component_content(b, on)
-            m.facts["battery_components_share"] = ppm_floor(share)
+            share, items = _sourcing.battery_component_content(
+                b, kinds=set(self._p("battery_component_kinds", on)),
+                na=self._in(self._p("component_lists", on), on))
+            m.facts["battery_components_share"] = self.book.scale("battery_components_share", share)
             m.line_items["battery_components"] = items
             m.figures["battery_components_share"] = f"{share.numerator}/{share.denominator}"
             m.basis["battery_components"] = "provenance"
             if certified is not None:
-                m.facts["battery_components_certification_gap"] = ppm_floor(abs(share - Fraction(certified)))
+                gap = abs(share - Fraction(certified))
+                m.facts["battery_components_certification_gap"] = self.book.scale("battery_components_certification_gap", gap)
         elif certified is not None:
-            m.facts["battery_components_share"] = ppm_floor(Fraction(certified))
-            m.basis["battery_components"] = "certified"
-
-    def battery_component_content(self, b: Battery, on: date) -> tuple[Fraction, list[dict[str, Any]]]:
-        """Qualifying battery component content (incremental values) and one line item per component."""
-        kinds = set(self._p("battery_component_kinds", on))
-        na = self._in(self._p("component_lists", on), on)
-        comps = {c.id: c for c in b.components or []}
-        entities = {e.id for e in b.entities}
-        parent: dict[str, str] = {}
-        for i, c in enumerate(b.components or []):
-            where = f"vehicle.battery.components[{i}]"
-            if c.kind not in kinds:
-                raise InputError(f"{where}.kind", f"{c.kind!r} is not a battery component kind ({', '.join(sorted(kinds))}); constituent materials are not components", "unknown_component_kind")
-            if c.entity is not None and c.entity not in entities:
-                raise InputError(f"{where}.entity", f"unknown entity {c.entity!r}", "unknown_entity")
-            for child in c.contains:
-                if child not in comps:
-                    raise InputError(f"{where}.contains", f"unknown component {child!r}", "unknown_component")
-                if child in parent:
-                    raise InputError(f"{where}.contains", f"component {child!r} is contained twice (in {parent[child]!r} and {c.id!r})", "contained_twice")
-                parent[child] = c.id
-        for start in comps:  # a cycle has no root: walk up from every node
-            seen = {start}
-            node = start
-            while node in parent:
-                node = parent[node]
-                if node in seen:
-                    raise InputError("vehicle.battery.components", f"containment cycle through {node!r}", "containment_cycle")
-                seen.add(node)
-        total = Decimal(0)
-        na_total = Decimal(0)
-        items = []
-        for i, c in enumerate(b.components or []):
-            inner = sum((comps[x].value for x in c.contains), Decimal(0))
-            incremental = c.value - inner
-            if incremental < 0:
-                raise InputError(f"vehicle.battery.components[{i}].value", f"value {c.value} is less than the {inner} of the components it contains", "negative_incremental_value")
-            hit = na.get(c.country)
-            total += incremental
-            if hit:
-                na_total += incremental
-            items.append({
-                "id": c.id, "kind": c.kind, "value": str(c.value), "contains": list(c.contains),
-                "incremental_value": str(incremental), "country": c.country,
-                "qualifies": hit is not None,
-                "reason": f"made in {c.country} ({hit[0]})" if hit else f"made in {c.country}, outside North America",
-            })
-        share = Fraction(na_total) / Fraction(total) if total else Fraction(0)
-        return share, items
+            m.facts["battery_components_share"] = self.book.scale("battery_components_share", Fraction(certified))
+            m.figures["battery_components_share"] = str(Fraction(certified))
+            m.basis["battery_components"] = "certified" + _certified_as(m.certification)
 
     # -- foreign entity of concern (30D(d)(7); 26 CFR 1.30D-6) -------------------------------
-    def feoc_reasons(self, entity: Optional[Entity], activity_country: str, on: date) -> list[str]:
-        """Why a maker is a foreign entity of concern (empty if it is not); each test on its own."""
-        covered = self._in(self._p("feoc_lists", on), on)
-        limit = Decimal(self._p("feoc_government_share", on))
-        return _place_reasons(covered, activity_country) + (_entity_reasons(entity, covered, limit) if entity else [])
-
     def _feoc(self, b: Battery, m: Measured, on: date) -> None:
         covered = self._in(self._p("feoc_lists", on), on)
-        limit = Decimal(self._p("feoc_government_share", on))
-        by_entity = {e.id: _entity_reasons(e, covered, limit) for e in b.entities}
-
-        memo: dict[tuple[Optional[str], str], list[str]] = {}
-
-        def reasons(entity_id: Optional[str], country: str) -> list[str]:
-            why = memo.get((entity_id, country))
-            if why is None:
-                place = _place_reasons(covered, country)
-                why = memo[entity_id, country] = place + by_entity[entity_id] if entity_id else place
-            return why
-
+        paths = {e.id: f"vehicle.battery.entities[{k}]" for k, e in enumerate(b.entities)}
+        judge = _feoc.Judge(b.entities, covered, Decimal(self._p("feoc_government_share", on)), paths)
+        for e_id in {c.entity for c in b.components or []} | {
+                s.entity for ch in b.mineral_chains or [] for s in ch.stages}:
+            if e_id is not None and e_id not in paths:
+                raise InputError("vehicle.battery.entities", f"unknown entity {e_id!r}", "unknown_entity")
         cert = b.certified
         if b.components:
-            items: list[dict[str, Any]] = []
-            for c in b.components:
-                why = reasons(c.entity, c.country)
+            found, open_ = [], []
+            for i, c in enumerate(b.components):
+                why, missing = judge.item(c.entity, c.country, f"vehicle.battery.components[{i}].entity")
                 if why:
-                    items.append({"id": c.id, "kind": c.kind, "entity": c.entity, "reason": "; ".join(why)})
-            m.facts["feoc_components"] = len(items)
-            m.line_items["feoc_components"] = items
-            m.basis["feoc_components"] = "provenance"
+                    found.append({"id": c.id, "kind": c.kind, "entity": c.entity, "feoc": True,
+                                  "reason": "; ".join(why)})
+                elif missing:
+                    open_.append({"id": c.id, "kind": c.kind, "entity": c.entity, "feoc": None,
+                                  "reason": "unknown: " + ", ".join(missing), "missing": missing})
+            self._feoc_fact(m, "feoc_components", found, open_, cert.feoc_compliant_components if cert else None)
         elif cert and cert.feoc_compliant_components is not None:
             m.facts["feoc_components"] = 0 if cert.feoc_compliant_components else 1
-            m.basis["feoc_components"] = "certified"
+            m.basis["feoc_components"] = "attestation"
         if b.mineral_chains:
             itt = set(self._p("impracticable_to_trace_materials", on))
-            items = []
-            for chain in b.mineral_chains:
-                why = [f"{s.activity}: {r}" for s in chain.stages for r in reasons(s.entity, s.country)]
+            found, open_ = [], []
+            for i, chain in enumerate(b.mineral_chains):
+                why, missing = [], []
+                for j, s in enumerate(chain.stages):
+                    r, miss = judge.item(s.entity, s.country, f"vehicle.battery.mineral_chains[{i}].stages[{j}].entity")
+                    why += [f"{s.activity}: {x}" for x in r]
+                    missing += [x for x in miss if x not in missing]
+                item: dict[str, Any] = {"id": chain.id, "mineral": chain.mineral, "material": chain.material or "",
+                        "impracticable_to_trace": (chain.material or "").lower() in itt}
                 if why:
-                    traceable = (chain.material or "").lower() not in itt
-                    items.append({"id": chain.id, "mineral": chain.mineral, "material": chain.material or "",
-                                  "impracticable_to_trace": not traceable, "reason": "; ".join(why)})
-            m.facts["feoc_minerals"] = len(items)
-            m.facts["feoc_minerals_traceable"] = sum(1 for i in items if not i["impracticable_to_trace"])
-            m.line_items["feoc_minerals"] = items
-            m.basis["feoc_minerals"] = "provenance"
+                    found.append({**item, "feoc": True, "reason": "; ".join(why)})
+                elif missing:
+                    open_.append({**item, "feoc": None, "reason": "unknown: " + ", ".join(missing), "missing": missing})
+            attested = cert.feoc_compliant_minerals if cert else None
+            self._feoc_fact(m, "feoc_minerals", found, open_, attested)
+            traceable = self._feoc_count([i for i in found if not i["impracticable_to_trace"]],
+                                         [i for i in open_ if not i["impracticable_to_trace"]], attested)
+            if traceable is not None:
+                m.facts["feoc_minerals_traceable"] = traceable
         elif cert and cert.feoc_compliant_minerals is not None:
             m.facts["feoc_minerals"] = m.facts["feoc_minerals_traceable"] = 0 if cert.feoc_compliant_minerals else 1
-            m.basis["feoc_minerals"] = "certified"
-        compared = [(m.facts[k] == 0) != attested for k, attested, given in (
-            ("feoc_components", cert and cert.feoc_compliant_components, b.components),
-            ("feoc_minerals", cert and cert.feoc_compliant_minerals, b.mineral_chains)) if given and attested is not None]
-        if compared:
-            m.facts["feoc_attestation_conflicts"] = sum(compared)
+            m.basis["feoc_minerals"] = "attestation"
+
+    def _feoc_count(self, found: list[Any], open_: list[Any], attested: Optional[bool]) -> Optional[int]:
+        return _feoc.decide(len(found), len(open_), attested)[0]
+
+    def _feoc_fact(self, m: Measured, fact: str, found: list[dict[str, Any]], open_: list[dict[str, Any]],
+                   attested: Optional[bool]) -> None:
+        """The FEOC count from provenance (and an attestation), its line items and what is missing."""
+        count, basis = _feoc.decide(len(found), len(open_), attested)
+        m.line_items[fact] = found + open_
+        m.basis[fact] = basis
+        if count is None:
+            m.missing[fact] = list(dict.fromkeys(p for i in open_ for p in i["missing"]))
+        else:
+            m.facts[fact] = count
+        if basis == "attestation" and attested:
+            m.attested.add(fact)
+        if attested is not None:  # does the provenance contradict the attestation?
+            conflict = bool(found) if attested else not found and not open_
+            m.facts[f"{fact}_attestation_conflict"] = int(conflict)
 
     # -- pre-2023 manufacturer phase-out (former 30D(e)) -------------------------------------
-    def _phaseout(self, manufacturer: str, sold: Optional[date]) -> tuple[Fraction, str]:
+    def _phaseout(self, manufacturer: str, sold: Optional[date], m: Measured) -> None:
         spec = self.book.phaseout
-        if sold is None or sold > spec.applies_sold_through:
-            return Fraction(1), ""
-        for name, maker in spec.manufacturers.items():
-            if manufacturer.lower() in {a.lower() for a in maker.aliases}:
-                starts = [d for d in sorted(maker.fractions) if d <= sold]
-                if starts:
-                    f = maker.fractions[starts[-1]]
-                    return Fraction(f), f"{name} phase-out: {pct(f)} of the credit for a sale on {sold} ({spec.citation})"
-        return Fraction(1), ""
+        name, maker = next(((n, mk) for n, mk in spec.manufacturers.items()
+                            if manufacturer.lower() in {a.lower() for a in mk.aliases}), (None, None))
+        if maker is None:
+            m.facts["phaseout_schedule"] = f"no phase-out schedule for {manufacturer}"
+            m.facts["phaseout_fraction"] = self.book.scale("phaseout_fraction", 1)
+            return
+        steps = sorted(maker.fractions.items())
+        m.facts["phaseout_schedule"] = (f"{name} schedule: " + ", ".join(f"{pct(f)} from {d}" for d, f in steps)
+                                        + f"; no phase-out for sales after {spec.applies_sold_through}")
+        if sold is None:
+            m.missing["phaseout_fraction"] = ["purchase.sale_date"]
+            return
+        current = [(d, f) for d, f in steps if d <= sold] if sold <= spec.applies_sold_through else []
+        fraction = current[-1][1] if current else Decimal(1)
+        m.facts["phaseout_fraction"] = self.book.scale("phaseout_fraction", fraction)
+        m.phaseout = Fraction(fraction)
+        m.line_items["phaseout"] = [{"id": f"{name} from {d}", "fraction": pct(f), "applies": bool(current) and d == current[-1][0]}
+                                    for d, f in steps]
+
+
+def _certified_as(certification: dict[str, str]) -> str:
+    return f" ({', '.join(f'{k} {v}' for k, v in certification.items())})" if certification else ""
 
 
 def _forget(cache: dict[int, Any], key: int, ref: "weakref.ref[Any]") -> None:
@@ -438,56 +378,3 @@ def _forget(cache: dict[int, Any], key: int, ref: "weakref.ref[Any]") -> None:
     entry = cache.get(key)
     if entry is not None and entry[0] is ref:
         del cache[key]
-
-
-def _place_reasons(covered: dict[str, tuple[str, Any]], country: str) -> list[str]:
-    """The DOE 'subject to the jurisdiction' test by where the activity is performed."""
-    hit = covered.get(country)
-    return [f"activity performed in {country} ({hit[0]})"] if hit else []
-
-
-def _entity_reasons(entity: Entity, covered: dict[str, tuple[str, Any]], limit: Decimal) -> list[str]:
-    """The DOE tests of a supplier itself: designation, incorporation, principal place of business,
-    each covered-government share on its own, effective-control licensing."""
-    reasons = []
-    if entity.designated:
-        reasons.append(f"{entity.name} is on a designated list")
-    if entity.incorporated_in in covered:
-        reasons.append(f"{entity.name} incorporated in {entity.incorporated_in} ({covered[entity.incorporated_in][0]})")
-    ppb = entity.principal_place_of_business
-    if ppb in covered:
-        reasons.append(f"{entity.name} has its principal place of business in {ppb} ({covered[ppb][0]})")
-    for metric, value in (("board", entity.government_board_share), ("voting", entity.government_voting_share),
-                          ("equity", entity.government_equity_share)):
-        if value >= limit:
-            reasons.append(f"{entity.name}: covered-nation government {metric} share {pct(value)} >= {pct(limit)}")
-    if entity.effective_control_license:
-        reasons.append(f"{entity.name}: licensing or other contract gives a covered-nation government effective control")
-    return reasons
-
-
-def _dec(x: Fraction | Decimal) -> Decimal:
-    if isinstance(x, Fraction):
-        x = Decimal(x.numerator) / Decimal(x.denominator)
-    return x.quantize(_CENT, ROUND_HALF_UP)
-
-
-ROUNDING = {"whole_dollars_half_up": (Decimal("1"), ROUND_HALF_UP), "cents_half_up": (Decimal("0.01"), ROUND_HALF_UP)}
-
-
-def capacity_amount(formula: dict[str, Decimal], kwh: Decimal, fraction: Fraction, rounding: str = "whole_dollars_half_up") -> Decimal:
-    """The pre-IRA amount: base + step (from a capacity) + per kWh above a floor, capped, phased out,
-    rounded as the parameter's ``rounding`` says. All numbers come from the rule book's ``capacity_formula``.
-
-    >>> f = {"base": Decimal(1), "step": Decimal(2), "step_from_kwh": Decimal(5), "per_kwh_above": Decimal(5),
-    ...      "capacity_cap": Decimal(10), "total_cap": Decimal(8)}
-    >>> capacity_amount(f, Decimal("5.5"), Fraction(1)), capacity_amount(f, Decimal(4), Fraction(1, 2), "cents_half_up")
-    (Decimal('4'), Decimal('0.50'))
-    """
-    capacity = Decimal(0)
-    if kwh >= formula["step_from_kwh"]:
-        capacity = formula["step"] + formula["step"] * max(Decimal(0), kwh - formula["per_kwh_above"])
-    amount = min(formula["total_cap"], formula["base"] + min(capacity, formula["capacity_cap"]))
-    exact = Fraction(amount) * fraction
-    quantum, mode = ROUNDING[rounding]
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(quantum, mode)

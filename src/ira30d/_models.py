@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -44,12 +44,29 @@ class _Model(BaseModel):
 
 
 class Stage(_Model):
-    """One extraction, processing or recycling activity in a procurement chain."""
+    """One extraction, processing or recycling activity in a procurement chain, at one place.
+
+    ``share`` is the fraction (0-1) of the chain's whole value added *by that activity* that was
+    added at this stage. The shares of one activity add up to at most 1; whatever they leave
+    unaccounted for counts as value added outside every qualifying country.
+
+    >>> Stage(activity="processing", country="JP", share="0.6").share
+    Decimal('0.6')
+    """
 
     activity: Activity
     country: Country
-    entity: Optional[Id] = None
-    value_added: Money = Field(description="Value added (USD) by this activity at this place; only ratios within one activity matter.")
+    entity: Optional[Id] = Field(None, description="Id of the entity (in battery.entities) that performed it.")
+    share: Share = Field(description="Fraction (0-1) of this activity's whole value added in the chain "
+                                     "that was added at this stage.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_value_added(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "value_added" in data:
+            raise ValueError("'value_added' was replaced by 'share': the fraction (0-1) of this activity's "
+                             "whole value added in the chain that was added at this stage")
+        return data
 
 
 class MineralChain(_Model):
@@ -58,8 +75,31 @@ class MineralChain(_Model):
     id: Id
     mineral: _Str
     material: Optional[_Str] = Field(None, description="Constituent material, e.g. cathode_active_material, graphite.")
-    value: Money = Field(gt=0)
+    value: Money = Field(gt=0, description="Value (USD) of the mineral supplied through this chain.")
     stages: list[Stage] = Field(min_length=1, max_length=MAX_STAGES)
+
+    @model_validator(mode="after")
+    def _shares_within_whole(self) -> "MineralChain":
+        totals: dict[str, Decimal] = {}
+        for s in self.stages:
+            totals[s.activity] = totals.get(s.activity, Decimal(0)) + s.share
+        over = {a: t for a, t in totals.items() if t > 1}
+        if over:
+            a, t = next(iter(over.items()))
+            raise ValueError(f"chain {self.id!r}: the {a} shares add up to {t}, more than the whole (1)")
+        return self
+
+    def unaccounted(self) -> dict[str, Decimal]:
+        """Per activity present, the fraction of its value added that no stage accounts for.
+
+        >>> MineralChain(id="m", mineral="lithium", value=10, stages=[
+        ...     {"activity": "extraction", "country": "AU", "share": "0.7"}]).unaccounted()
+        {'extraction': Decimal('0.3')}
+        """
+        totals: dict[str, Decimal] = {}
+        for s in self.stages:
+            totals[s.activity] = totals.get(s.activity, Decimal(0)) + s.share
+        return {a: 1 - t for a, t in totals.items()}
 
 
 class Component(_Model):
@@ -74,17 +114,29 @@ class Component(_Model):
 
 
 class Entity(_Model):
-    """A supplier, with the facts the foreign-entity-of-concern tests read."""
+    """A supplier, with the facts the foreign-entity-of-concern tests read.
+
+    Every fact left out (``None``) is *unknown*, which is not the same as a stated ``0`` or
+    ``false``: a FEOC requirement that needs an unknown fact is undetermined and names it.
+
+    >>> Entity(id="s", name="Supplier").government_voting_share is None
+    True
+    """
 
     id: Id
     name: _Str
-    incorporated_in: Optional[Country] = None
+    incorporated_in: Optional[Country] = Field(None, description="Country of incorporation or domicile.")
     principal_place_of_business: Optional[Country] = None
-    government_board_share: Share = Decimal(0)
-    government_voting_share: Share = Decimal(0)
-    government_equity_share: Share = Decimal(0)
-    effective_control_license: bool = False
-    designated: bool = Field(False, description="On a designated list (FTO, SDN, DOE determination).")
+    government_board_share: Optional[Share] = Field(
+        None, description="Fraction (0-1) of board seats held by covered-nation governments.")
+    government_voting_share: Optional[Share] = Field(
+        None, description="Fraction (0-1) of voting rights held by covered-nation governments.")
+    government_equity_share: Optional[Share] = Field(
+        None, description="Fraction (0-1) of equity held by covered-nation governments.")
+    effective_control_license: Optional[bool] = Field(
+        None, description="A licence or other contract gives a covered-nation government effective control.")
+    designated: Optional[bool] = Field(
+        None, description="On a designated list (FTO, SDN, DOE determination).")
 
 
 class CertifiedContent(_Model):
@@ -156,6 +208,9 @@ class Purchase(_Model):
     original_use: Optional[bool] = True
     for_resale: Optional[bool] = False
     seller_report: Optional[bool] = None
+    transition_election: Optional[bool] = Field(
+        None, description="The taxpayer elects to treat the vehicle as placed in service on the day before "
+                          "the IRA's enactment (IRA §13401(l)); None: not stated (both are shown).")
 
 
 class TaxYear(_Model):

@@ -1,5 +1,11 @@
 """Plots for notebooks (``pip install ira30d[plot]``): shares against the yearly requirements, and
-per-chain contributions."""
+per-chain contributions.
+
+>>> import ira30d
+>>> fig = plot_shares(ira30d.evaluate(ira30d.example("full_credit_2024")))
+>>> [ax.get_title() for ax in fig.axes]
+['1FTVW1EL0PWG00001: content vs required', 'mineral chains']
+"""
 from __future__ import annotations
 
 from datetime import date

@@ -10,10 +10,11 @@ import string
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import _conditions as C
 from ._countries import CountryList, load_country_file
@@ -30,9 +31,27 @@ class _Strict(BaseModel):
 
 
 class Reference(_Strict):
+    """A source: ``excerpt`` is its verbatim words, ``paraphrase`` a summary shown as one."""
+
     title: str
     excerpt: Optional[str] = None
+    paraphrase: Optional[str] = None
     note: Optional[str] = None
+
+
+class _Cited(_Strict):
+    """A rule-file entry with its law's words: an ``excerpt`` (verbatim) or a ``paraphrase``."""
+
+    citation: str = Field(min_length=3)
+    excerpt: Optional[str] = Field(None, min_length=3)
+    paraphrase: Optional[str] = Field(None, min_length=3)
+    note: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _quoted_or_paraphrased(self) -> "_Cited":
+        if self.excerpt is None and self.paraphrase is None:
+            raise ValueError("give the law's words: an excerpt (verbatim) or a paraphrase")
+        return self
 
 
 class ParameterSpec(_Strict):
@@ -63,42 +82,36 @@ class WindowSpec(_Strict):
     before: Any = None
 
 
-class ExceptionSpec(_Strict):
+class ExceptionSpec(_Cited):
     id: str
     title: str
-    citation: str
-    excerpt: str
     inputs: list[str]
     condition: dict[str, Any]
 
 
-class RequirementSpec(_Strict):
+class RequirementSpec(_Cited):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
-    kind: Literal["gate", "credit_part", "check"]
+    kind: Literal["gate", "credit_part", "check", "election"]
     amount: Optional[str] = None
     scope: Literal["vehicle", "purchase", "buyer"]
     window: Optional[WindowSpec] = None
     inputs: list[str] = Field(min_length=1)
     condition: dict[str, Any]
-    citation: str = Field(min_length=3)
-    excerpt: str = Field(min_length=3)
     confidence: Confidence
     line_items: Optional[str] = None
     exceptions: list[ExceptionSpec] = []
-    explain: dict[Literal["met", "not_met", "undetermined", "exception"], str]
+    explain: dict[Literal["met", "not_met", "undetermined", "exception", "attested"], str]
     when_absent: Literal["undetermined", "not_applicable"] = "undetermined"
 
 
-class RegimeSpec(_Strict):
+class RegimeSpec(_Cited):
     id: str
     title: str
     window: WindowSpec
     formula: Literal["capacity", "credit_parts"]
     parameter: Optional[str] = None
     phaseout: bool
-    citation: str
-    excerpt: str
     confidence: Confidence
 
 
@@ -167,17 +180,36 @@ class Parameter:
         return self.values[0]
 
 
-def to_fact_scale(unit: str | None, value: Any) -> Any:
-    """A rule value on the fact's integer scale: usd->cents, kwh->Wh, share->ppm, date->YYYYMMDD."""
+Rounding = Literal["floor", "ceil", "exact"]
+# Which way an input value is rounded onto the integer scale so that a comparison with a law's
+# value (a whole number on that scale) gives the answer the unrounded value gives:
+# x >= T and x < T hold for floor(x) exactly when for x; x <= T and x > T for ceil(x).
+ROUNDING_FOR_OP: dict[str, Rounding] = {"ge": "floor", "lt": "floor", "le": "ceil", "gt": "ceil",
+                                        "eq": "exact", "ne": "exact"}
+
+
+def to_fact_scale(unit: str | None, value: Any, rounding: Rounding = "exact") -> Any:
+    """A value on the fact's integer scale: usd->cents, kwh->Wh, share->ppm, date->YYYYMMDD.
+
+    A law's value must sit exactly on the scale (``rounding="exact"``); an input value is rounded
+    the way its comparisons need (see ``ROUNDING_FOR_OP``), so no comparison changes:
+
+    >>> to_fact_scale("usd", Decimal("150000.004"), "ceil"), to_fact_scale("share", Fraction(1, 3), "floor")
+    (15000001, 333333)
+    """
     if isinstance(value, (bool, str)):
         return value
     if isinstance(value, date):
         return value.year * 10000 + value.month * 100 + value.day
     if unit in FACT_SCALE:
-        scaled = Decimal(value) * FACT_SCALE[unit]
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{value} {unit} is finer than the fact scale 1/{FACT_SCALE[unit]}")
-        return int(scaled)
+        scaled = Fraction(value) * FACT_SCALE[unit]
+        if scaled.denominator == 1:
+            return scaled.numerator
+        if rounding == "floor":
+            return scaled.numerator // scaled.denominator
+        if rounding == "ceil":
+            return -(-scaled.numerator // scaled.denominator)
+        raise ValueError(f"{value} {unit} is finer than the fact scale 1/{FACT_SCALE[unit]}")
     if isinstance(value, (int, Decimal)) and Decimal(value) == int(value):
         return int(value)
     raise ValueError(f"cannot put {value!r} on a fact scale")
@@ -200,6 +232,12 @@ class RuleBook:
     not_modelled: list[NotModelled]
     requirement_files: dict[str, str] = field(default_factory=dict)
     conditions: dict[str, C.Cond] = field(default_factory=dict)
+    rounding: dict[str, Rounding] = field(default_factory=dict)
+
+    def scale(self, fact: str, value: Any) -> Any:
+        """An input value (Decimal, Fraction, date, bool, str) on ``fact``'s integer scale, rounded
+        the way the rules compare that fact, so that every comparison is exact."""
+        return to_fact_scale(self.facts[fact].unit, value, self.rounding.get(fact, "exact"))
 
 
 def validated(model: type[BaseModel], raw: Any, label: str, prefix: str = "") -> Any:
@@ -358,6 +396,7 @@ def _check(book: RuleBook) -> None:
             raise RuleFileError(book.spec.regimes, f"{id1}.window", f"gap or overlap after regime {id0}")
     if spans and spans[-1][1] is not None:
         raise RuleFileError(book.spec.regimes, f"{spans[-1][2]}.window", "the last regime must be open-ended")
+    _check_rounding(book)
     for name, p in book.parameters.items():
         if p.spec.keyed_by and p.spec.keyed_by not in ("msrp_class", "filing_status"):
             raise RuleFileError("parameters", f"{name}.keyed_by", f"unknown category {p.spec.keyed_by!r}")
@@ -380,3 +419,19 @@ def _check_atom(book: RuleBook, atom: C.Atom, label: str, path: str) -> None:
         unit = book.facts[atom.fact].unit
         if p.spec.unit != (unit or "date") and not (p.spec.unit == "date" and book.facts[atom.fact].type == "date"):
             raise RuleFileError(label, path, f"unit mismatch: fact {atom.fact!r} is {unit}, parameter {ref.name!r} is {p.spec.unit}")
+
+
+def _check_rounding(book: RuleBook) -> None:
+    """Give each scaled fact the rounding its comparisons need; a fact compared both ways (e.g.
+    with ``le`` in one rule and ``ge`` in another) cannot be exact on one scale and is refused."""
+    for key, cond in book.conditions.items():
+        for atom in C.walk_atoms(cond):
+            if book.facts[atom.fact].unit not in FACT_SCALE:
+                continue
+            want = ROUNDING_FOR_OP[atom.op]
+            have = book.rounding.setdefault(atom.fact, want)
+            if have != want:
+                rid = key.split(".")[0]
+                raise RuleFileError(book.requirement_files.get(rid, "requirements"), key,
+                                    f"fact {atom.fact!r} is compared both as {have} and as {want}: "
+                                    "no single integer scale keeps both exact")

@@ -9,15 +9,18 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Literal, Mapping, Optional
 
 from . import _conditions as C
 from ._backends import Backend, make_backend
 from ._countries import Countries, load_country_file
-from ._determination import SCHEMA_VERSION, Determination, Finding, Provenance, Question, Status, Verdict, new_record
-from ._errors import InputError
-from ._measures import Measured, Measurer, capacity_amount, pct
+from ._determination import (SCHEMA_VERSION, Determination, Finding, Outcome, Provenance, Question, Status,
+                             Transition, new_record)
+from ._errors import EngineError, InputError
+from ._measures import Measured, Measurer
 from ._models import Case
+from ._text import pct
+from ._verdict import Decision, decide
 from ._rulefiles import (Parameter, ParameterSpec, RuleBook, build_parameter, read_rulebook, to_fact_scale, validated,
                          window_condition)
 
@@ -67,8 +70,8 @@ def _resolve(cond: C.Cond, book: RuleBook) -> C.Cond:
 
 
 def compile_rules(book: RuleBook) -> list[tuple[str, C.Cond]]:
-    """Each requirement as up to 3 + exceptions engine rules: applies (|a), met (|m), not met (|n),
-    exception i (|xi); each regime as one rule (regime|id)."""
+    """Each requirement as up to 4 + exceptions engine rules: applies (|a), condition alone (|c),
+    met (|m), not met (|n), exception i (|xi); each regime as one rule (regime|id)."""
     out: list[tuple[str, C.Cond]] = []
     for req in book.requirements:
         label = book.requirement_files[req.id]
@@ -76,6 +79,7 @@ def compile_rules(book: RuleBook) -> list[tuple[str, C.Cond]]:
         cond = _resolve(book.conditions[f"{req.id}.condition"], book)
         if isinstance(window, C.All) and window.items:
             out.append((f"{req.id}|a", window))
+            out.append((f"{req.id}|c", cond))  # met on whatever date: decides a missing window date
         out.append((f"{req.id}|m", C.conj(window, cond)))
         out.append((f"{req.id}|n", C.conj(window, C.negate(cond))))
         for i, exc in enumerate(req.exceptions):
@@ -184,16 +188,32 @@ class RuleSet:
             case = Case.model_validate_json(case)
         elif not isinstance(case, Case):
             case = Case.model_validate(case)
-        m = self._measurer.measure(case, method)
+        without = self._run(case, method, counterfactuals, deemed=False)
+        m, fired = without[0], without[1]
+        elected = case.purchase.transition_election if case.purchase else None
+        available = "transition_election|m" in fired
+        if not available or elected is False:
+            transition = None if not available and elected is None else \
+                Transition(available, elected, False, None, None, None)
+            return self._record(case, *without, transition)
+        with_ = self._run(case, method, counterfactuals, deemed=True)
+        a, b = _outcome(with_[3]), _outcome(without[3])
+        transition = Transition(True, elected, elected is True, a, b, _larger(a, b))
+        return self._record(case, *(with_ if elected else without), transition)
+
+    def _run(self, case: Case, method: Optional[str], counterfactuals: bool, *,
+             deemed: bool) -> tuple[Measured, set[str], list[Finding], Decision]:
+        """Measure, fire and find: one pass of the engine (``deemed``: the transition election)."""
+        m = self._measurer.measure(case, method, deemed=deemed)
         fired = self._backend.fire(m.facts)
         facts = self.book.facts
-        shown = _Shown({k: _show(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()})
+        shown = _Shown({k: m.shown.get(k) or _show(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()})
         findings = [self._finding(plan, case, m, fired, shown) for plan in self._plans]
         if counterfactuals:
             from ._counterfactuals import counterfactuals as what_flips
             findings = [dataclasses.replace(f, counterfactuals=what_flips(self, case, m, f, req)) if f.status == "not_met" else f
                         for f, req in zip(findings, self.book.requirements)]
-        return self._decide(case, m, fired, findings)
+        return m, fired, findings, decide(self.book, case, m, fired, findings)
 
     def _plan(self, req: Any) -> "_Plan":
         """What building a requirement's finding needs, worked out once per rule set."""
@@ -203,19 +223,24 @@ class RuleSet:
             window_on=w.on if w else None,
             window_missing=f"Undetermined: the {self.book.facts[w.on].label} is missing ({self._sources([w.on])})." if w else "",
             window_label=self.book.facts[w.on].label if w else "",
-            applies=f"{req.id}|a", met=f"{req.id}|m", not_met=f"{req.id}|n",
+            applies=f"{req.id}|a", always=f"{req.id}|c", met=f"{req.id}|m", not_met=f"{req.id}|n",
             exceptions=tuple((f"{req.id}|x{i}", e.id) for i, e in enumerate(req.exceptions)),
             inputs=tuple(req.inputs), required=tuple(self._required_names[req.id]),
             static={"id": req.id, "title": req.title, "kind": req.kind, "citation": req.citation,
-                    "excerpt": req.excerpt, "confidence": req.confidence})
+                    "excerpt": req.excerpt, "paraphrase": req.paraphrase, "confidence": req.confidence})
 
     def _finding(self, plan: "_Plan", case: Case, m: Measured, fired: set[str], facts_shown: "_Shown") -> Finding:
         req, f = plan.req, m.facts
         missing = [i for i in plan.inputs if i not in f]
         exception = None
+        if plan.met in fired and plan.not_met in fired:  # fail closed: never both
+            raise EngineError(f"{req.id}: the engine found it both met and not met")
         if plan.scope is not None and getattr(case, plan.scope) is None:
             status: Status
-            status, text = "not_applicable", f"Not assessed: no {plan.scope} given (vehicle-level question)."
+            status, text = "not_applicable", f"Not assessed: no {plan.scope} given" + (
+                " (vehicle-level question)." if case.purchase is None else ".")
+        elif plan.window_on is not None and plan.window_on not in f and plan.always in fired:
+            status, text = "met", req.explain.get("met", "")  # met whether or not the window applies
         elif plan.window_on is not None and plan.window_on not in f:
             status, missing = "undetermined", [plan.window_on, *missing]
             text = plan.window_missing
@@ -233,8 +258,20 @@ class RuleSet:
                 status = "not_applicable"
             else:
                 status = "undetermined"
-            text = req.explain.get("exception" if exception else status, "")
-            if status == "not_applicable":
+            key: str = "exception" if exception else status
+            if status == "met" and not exception and "attested" in req.explain and any(i in m.attested for i in plan.inputs):
+                key = "attested"
+            text = req.explain.get(key, "")
+            elected = case.purchase.transition_election if case.purchase else None
+            if req.kind == "election" and status == "not_met" and not elected:
+                status = "not_applicable"  # not available and not elected: nothing to say against it
+            elif req.kind == "election" and status == "met":
+                text += (" Elected: treated as placed in service {placed_in_service}; the pre-IRA rules apply."
+                         if f.get("transition_applied") else " Not elected." if elected is False else
+                         " Not stated: the determination shows the credit with and without it.")
+            elif req.kind == "election" and status == "not_met":
+                text += " Elected, but not available: the ordinary rules apply."
+            elif status == "not_applicable":
                 text = "Nothing to compare."
             elif status == "undetermined" and not text:
                 text = f"Missing: {self._sources(missing)}."
@@ -244,8 +281,17 @@ class RuleSet:
             actual={k: shown[k] for k in plan.inputs if k in shown},
             required={k: shown[k] for k in plan.required if k in shown},
             exception=exception, missing=missing if status == "undetermined" else [],
+            missing_inputs=self._missing_inputs(missing, m) if status == "undetermined" else [],
             line_items=m.line_items.get(req.line_items, []) if req.line_items and status != "not_applicable" else [],
             counterfactuals=[])
+
+    def _missing_inputs(self, facts: list[str], m: Measured) -> list[str]:
+        """The input fields that would supply missing facts: the measure's own list where it knows
+        exactly (a supplier's unknown facts), else the fact's declared sources."""
+        out: list[str] = []
+        for fact in facts:
+            out += m.missing.get(fact) or self.book.facts[fact].source or [fact]
+        return list(dict.fromkeys(out))
 
     def _sources(self, facts: list[str]) -> str:
         """The input fields behind missing facts, for the reader."""
@@ -293,45 +339,19 @@ class RuleSet:
             self._param_texts[memo_key] = text
         return text  # type: ignore[return-value]
 
-    def _decide(self, case: Case, m: Measured, fired: set[str], findings: list[Finding]) -> Determination:
-        gates = [f for f in findings if f.kind == "gate"]
-        parts = [f for f in findings if f.kind == "credit_part"]
-        regime = next((r for r in self.book.regimes if f"regime|{r.id}" in fired), None)
-        amount, detail = Decimal(0), ""
-        if regime is None:
-            detail = "no credit regime applies on this placed-in-service date" if "placed_in_service" in m.facts else "placed-in-service date missing"
-        elif regime.formula == "capacity" and regime.parameter:
-            formula = self.book.parameters[regime.parameter].at(_fact_date(m.facts["placed_in_service"]))
-            fraction, why = m.phaseout if regime.phaseout else (Fraction(1), "")
-            kwh = case.vehicle.battery.capacity_kwh if case.vehicle.battery else None
-            if kwh is not None:
-                amount = capacity_amount(formula, kwh, fraction, self.book.parameters[regime.parameter].spec.rounding or "whole_dollars_half_up")
-                detail = (f"${formula['base']:,} + capacity amount for {kwh} kWh "
-                          f"(${formula['step']} from {formula['step_from_kwh']} kWh, ${formula['step']}/kWh above "
-                          f"{formula['per_kwh_above']} kWh, capacity part <= ${formula['capacity_cap']:,}, total <= ${formula['total_cap']:,})"
-                          + (f"; {why}" if why else ""))
-        else:
-            met = [f for f in parts if f.status == "met"]
-            values = [(f, Decimal(self.book.parameters[str(self._req(f.id).amount)].at(None))) for f in met]
-            amount = sum((v for _, v in values), Decimal(0))
-            detail = " + ".join(f"${v:,} ({f.title.lower()})" for f, v in values) or "no requirement met for an amount"
-        statuses = {f.status for f in gates}
-        in_regime_parts = parts if regime is not None and regime.formula == "credit_parts" else []
-        if "not_met" in statuses or regime is None and "placed_in_service" in m.facts:
-            failed = [f.id for f in gates if f.status == "not_met"]
-            if failed:
-                detail = f"no credit: not met: {', '.join(failed)} (otherwise {detail})"
-            verdict: Verdict
-            verdict, amount = "not_eligible", Decimal(0)
-        elif "undetermined" in statuses or any(f.status == "undetermined" for f in in_regime_parts) or regime is None:
-            verdict = "undetermined"
-        else:
-            verdict = "eligible" if amount > 0 else "not_eligible"
+    def _record(self, case: Case, m: Measured, fired: set[str], findings: list[Finding], d: Decision,
+                transition: Optional[Transition]) -> Determination:
         question: Question = "buyer" if case.buyer else "purchase" if case.purchase else "vehicle"
+        facts = self.book.facts
+        regime = d.regime
         return new_record(
-            Determination, schema_version=SCHEMA_VERSION, case_id=case.id, vin=case.vehicle.vin, question=question, verdict=verdict, amount=amount,
+            Determination, schema_version=SCHEMA_VERSION, case_id=case.id, vin=case.vehicle.vin, question=question,
+            verdict=d.verdict, amount=d.amount, amount_if_undetermined_met=d.upper,
+            amount_if_undetermined_not_met=d.lower,
             regime=regime.id if regime else None, regime_citation=regime.citation if regime else None,
-            amount_detail=detail, critical_minerals_method=m.method, basis=m.basis, figures=m.figures,
+            amount_detail=d.detail, critical_minerals_method=m.method, basis=m.basis, figures=m.figures,
+            certification=m.certification, transition=transition,
+            facts={k: m.shown.get(k) or _show(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()},
             findings=findings,
             provenance=new_record(
                 Provenance, ruleset=self.book.spec.name, ruleset_version=self.book.spec.version, ruleset_hash=self.book.digest,
@@ -346,6 +366,17 @@ class RuleSet:
 _UNSET = object()
 
 
+def _outcome(d: Decision) -> Outcome:
+    return Outcome(d.verdict, d.amount, d.upper, d.lower)  # type: ignore[arg-type]
+
+
+def _larger(a: Outcome, b: Outcome) -> Literal["with_election", "without_election", "equal", "unknown"]:
+    """Which alternative gives more: only when both amounts are known."""
+    if a.amount is None or b.amount is None:
+        return "unknown"
+    return "with_election" if a.amount > b.amount else "without_election" if b.amount > a.amount else "equal"
+
+
 @dataclasses.dataclass(frozen=True)
 class _Plan:
     req: Any
@@ -354,6 +385,7 @@ class _Plan:
     window_missing: str
     window_label: str
     applies: str
+    always: str
     met: str
     not_met: str
     exceptions: tuple[tuple[str, str], ...]

@@ -1,4 +1,16 @@
-"""Safe YAML for rule files: no tags, no aliases, no duplicate keys, decimals not floats."""
+r"""Safe YAML for rule files: no tags, no aliases, no duplicate keys, decimals not floats.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "p.yaml"
+>>> _ = path.write_text("share: 0.40\non: placed_in_service\n")
+>>> load_yaml(path, "p.yaml")
+{'share': Decimal('0.40'), 'on': 'placed_in_service'}
+>>> _ = path.write_text("a: !!python/name:os.system x\n")
+>>> load_yaml(path, "p.yaml")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+ira30d._errors.RuleFileError: p.yaml: at line 1, column 4: invalid YAML: could not determine a constructor ...
+"""
 from __future__ import annotations
 
 import re

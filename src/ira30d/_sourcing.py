@@ -1,0 +1,143 @@
+"""Content shares (30D(e); 26 CFR 1.30D-3): qualifying critical mineral content by either method,
+and qualifying battery component content by incremental value. Exact fractions; each figure keeps
+one line item per chain or component.
+
+A chain states, for each activity, the fraction of that activity's whole value added done at
+each stage. Whatever the stages leave unaccounted for counts as done outside every qualifying
+country, under both methods:
+
+>>> from decimal import Decimal
+>>> from ira30d._models import MineralChain
+>>> chain = MineralChain(id="li", mineral="lithium", value=100, stages=[
+...     {"activity": "processing", "country": "US", "share": "0.4"}])
+>>> qualifying_shares(chain, {"US": ("united_states", None)}, {})
+{'processing': Decimal('0.4')}
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ._errors import InputError
+from ._models import Battery, MineralChain
+from ._text import cents, pct
+
+ACTIVITIES = ("extraction", "processing", "recycling")
+Index = dict[str, tuple[str, Any]]  # country code -> (list name, member) on one date
+
+
+def qualifying_shares(chain: MineralChain, ep_in: Index, rec_in: Index) -> dict[str, Decimal]:
+    """Per activity present in the chain: the fraction of its whole value added done in a
+    qualifying country (extraction and processing: ``ep_in``; recycling: ``rec_in``)."""
+    out: dict[str, Decimal] = {}
+    for s in chain.stages:
+        counts = (rec_in if s.activity == "recycling" else ep_in).get(s.country) is not None
+        out[s.activity] = out.get(s.activity, Decimal(0)) + (s.share if counts else Decimal(0))
+    return out
+
+
+def critical_mineral_content(b: Battery, *, method: str, known: frozenset[str], test_share: Decimal,
+                             ep_in: Index, rec_in: Index) -> tuple[Fraction, list[dict[str, Any]]]:
+    """Qualifying critical mineral content and one line item per procurement chain.
+
+    ``value_added_50``: a chain's whole value qualifies when some activity has at least
+    ``test_share`` of its whole value added in qualifying countries. ``traced_qualifying_value``:
+    a chain contributes its value times the largest qualifying fraction of any activity.
+    """
+    traced = method != "value_added_50"
+    total, qualifying = Fraction(0), Fraction(0)
+    items = []
+    for i, chain in enumerate(b.mineral_chains or []):
+        if chain.mineral.lower() not in known:
+            raise InputError(f"vehicle.battery.mineral_chains[{i}].mineral",
+                             f"{chain.mineral!r} is not an applicable critical mineral (45X(c)(6) list in rules/)",
+                             "unknown_mineral")
+        shares = qualifying_shares(chain, ep_in, rec_in)
+        best = max(shares.values(), default=Decimal(0))
+        by = next((a for a in ACTIVITIES if a in shares and shares[a] == best), None) if best > 0 else None
+        if traced:
+            contribution = Fraction(chain.value) * Fraction(best)
+        else:
+            by = by if best >= test_share else None
+            contribution = Fraction(chain.value) if by else Fraction(0)
+        qualifying += contribution
+        total += Fraction(chain.value)
+        open_ = {a: rest for a, rest in chain.unaccounted().items() if rest > 0}
+        places = _places(chain, by, ep_in, rec_in)
+        items.append({
+            "id": chain.id, "kind": "mineral_chain", "mineral": chain.mineral, "value": str(chain.value),
+            "qualifies": contribution > 0, "by": by,
+            "shares": {a: pct(shares[a]) for a in ACTIVITIES if a in shares},
+            "unaccounted": {a: pct(v) for a, v in open_.items()},
+            "places": places,
+            "contribution": str(cents(contribution)),
+            "reason": _reason(by, shares, open_, traced, test_share, places),
+        })
+    share = qualifying / total if total else Fraction(0)
+    return share, items
+
+
+def _places(chain: MineralChain, by: str | None, ep_in: Index, rec_in: Index) -> list[str]:
+    index = rec_in if by == "recycling" else ep_in
+    return [f"{s.country} ({index[s.country][0]}: {index[s.country][1].instrument})"
+            for s in chain.stages if s.activity == by and s.country in index]
+
+
+def _reason(by: str | None, shares: dict[str, Decimal], open_: dict[str, Decimal], traced: bool,
+            test_share: Decimal, places: list[str]) -> str:
+    gaps = "; ".join(f"{pct(v)} of {a} value added not accounted for (counts as not qualifying)"
+                     for a, v in open_.items())
+    if by:
+        text = f"{by} {pct(shares[by])} in qualifying countries: {', '.join(places)}"
+    elif traced:
+        text = "no value added in qualifying countries"
+    else:
+        text = f"no activity reaches {pct(test_share)} of its value added in qualifying countries"
+    return f"{text}; {gaps}" if gaps else text
+
+
+def battery_component_content(b: Battery, *, kinds: set[str],
+                              na: Index) -> tuple[Fraction, list[dict[str, Any]]]:
+    """Qualifying battery component content (incremental values) and one line item per component."""
+    comps = {c.id: c for c in b.components or []}
+    parent: dict[str, str] = {}
+    for i, c in enumerate(b.components or []):
+        where = f"vehicle.battery.components[{i}]"
+        if c.kind not in kinds:
+            raise InputError(f"{where}.kind", f"{c.kind!r} is not a battery component kind ({', '.join(sorted(kinds))}); "
+                             "constituent materials are not components", "unknown_component_kind")
+        for child in c.contains:
+            if child not in comps:
+                raise InputError(f"{where}.contains", f"unknown component {child!r}", "unknown_component")
+            if child in parent:
+                raise InputError(f"{where}.contains", f"component {child!r} is contained twice "
+                                 f"(in {parent[child]!r} and {c.id!r})", "contained_twice")
+            parent[child] = c.id
+    for start in comps:  # a cycle has no root: walk up from every node
+        seen, node = {start}, start
+        while node in parent:
+            node = parent[node]
+            if node in seen:
+                raise InputError("vehicle.battery.components", f"containment cycle through {node!r}",
+                                 "containment_cycle")
+            seen.add(node)
+    total, na_total = Decimal(0), Decimal(0)
+    items = []
+    for i, c in enumerate(b.components or []):
+        inner = sum((comps[x].value for x in c.contains), Decimal(0))
+        incremental = c.value - inner
+        if incremental < 0:
+            raise InputError(f"vehicle.battery.components[{i}].value", f"value {c.value} is less than the "
+                             f"{inner} of the components it contains", "negative_incremental_value")
+        hit = na.get(c.country)
+        total += incremental
+        if hit:
+            na_total += incremental
+        items.append({
+            "id": c.id, "kind": c.kind, "value": str(c.value), "contains": list(c.contains),
+            "incremental_value": str(incremental), "country": c.country, "qualifies": hit is not None,
+            "reason": f"made in {c.country} ({hit[0]})" if hit else f"made in {c.country}, outside North America",
+        })
+    share = Fraction(na_total) / Fraction(total) if total else Fraction(0)
+    return share, items
