@@ -37,11 +37,14 @@ def fleet(n: int, seed: int = 30, designs: int = 0) -> list[dict[str, Any]]:
     out = []
     for k in range(n):
         ents = [{"id": f"e{i}", "name": f"Supplier {i}", "incorporated_in": rnd.choice(COUNTRIES),
-                 "government_equity_share": rnd.choice(["0", "0.1", "0.3"])} for i in range(4)]
+                 "principal_place_of_business": rnd.choice(COUNTRIES), "government_board_share": "0",
+                 "government_voting_share": "0", "government_equity_share": rnd.choice(["0", "0.1", "0.3"]),
+                 "effective_control_license": False, "designated": False} for i in range(4)]
         chains = [{"id": f"m{i}", "mineral": rnd.choice(["lithium", "nickel", "cobalt", "graphite", "manganese"]),
                    "value": str(rnd.randint(50, 900)),
                    "stages": [{"activity": a, "country": rnd.choice(COUNTRIES), "entity": f"e{rnd.randrange(4)}",
-                               "value_added": str(rnd.randint(1, 500))} for a in ("extraction", "processing")]}
+                               "share": share} for a in ("extraction", "processing")
+                              for share in (rnd.choice(["1", "0.6", "0.5"]),)]}
                   for i in range(20)]
         leaves = [{"id": f"c{i}", "kind": kind, "value": str(rnd.randint(100, 1500)), "country": rnd.choice(COUNTRIES),
                    "entity": f"e{rnd.randrange(4)}"}

@@ -114,7 +114,10 @@ class Comparison:
                 lines.append(f"    {c['text']}")
         lines.append("")
         for n, t in self.totals().items():
-            lines.append(f"{n}: {t['eligible']} eligible, total ${t['total_credit']:,} (change ${t['change']:+,}){' [' + t['status'] + ']' if t['status'] else ''}")
+            open_ = (f", {t['undetermined']} undetermined (up to ${t['total_if_undetermined_met'] - t['total_credit']:,} more)"
+                     if t["undetermined"] else "")
+            lines.append(f"{n}: {t['eligible']} eligible, total ${t['total_credit']:,} (change ${t['change']:+,}){open_}"
+                         f"{' [' + t['status'] + ']' if t['status'] else ''}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

@@ -87,17 +87,18 @@ class Judge:
         self.covered = covered
         self._entities = {e.id: (e, entity_tests(e, covered, limit)) for e in entities}
         self._paths = entity_path
-        self._memo: dict[tuple[Optional[str], str, str], tuple[list[str], list[str]]] = {}
+        self._memo: dict[tuple[Optional[str], str], tuple[list[str], Optional[list[str]]]] = {}
 
-    def item(self, entity_id: Optional[str], country: str, entity_field: str) -> tuple[list[str], list[str]]:
-        """(reasons, missing input paths) for one activity by ``entity_id`` in ``country``;
-        ``entity_field`` is the input path of the line item's ``entity``."""
-        key = (entity_id, country, entity_field)
+    def item(self, entity_id: Optional[str], country: str) -> tuple[list[str], Optional[list[str]]]:
+        """(reasons, missing) for one activity by ``entity_id`` in ``country``: ``missing`` is
+        empty when decided, the entity's unknown fact paths, or None when no entity is named (the
+        caller names the line item's own ``entity`` field)."""
+        key = (entity_id, country)
         hit = self._memo.get(key)
         if hit is None:
             place = place_reasons(self.covered, country)
             if entity_id is None:
-                hit = (place, [] if place else [entity_field])
+                hit = (place, [] if place else None)
             else:
                 _, (reasons, unknown) = self._entities[entity_id]
                 base = self._paths[entity_id]

@@ -45,6 +45,7 @@ class Measured:
     missing: dict[str, list[str]] = field(default_factory=dict)  # fact -> input paths to supply
     attested: set[str] = field(default_factory=set)  # facts an attestation stood in for
     certification: dict[str, str] = field(default_factory=dict)
+    rendered: dict[str, str] = field(default_factory=dict)  # every fact as text (set by the rule set)
 
 
 class Measurer:
@@ -291,7 +292,9 @@ class Measurer:
         if b.components:
             found, open_ = [], []
             for i, c in enumerate(b.components):
-                why, missing = judge.item(c.entity, c.country, f"vehicle.battery.components[{i}].entity")
+                why, missing = judge.item(c.entity, c.country)
+                if missing is None:
+                    missing = [f"vehicle.battery.components[{i}].entity"]
                 if why:
                     found.append({"id": c.id, "kind": c.kind, "entity": c.entity, "feoc": True,
                                   "reason": "; ".join(why)})
@@ -308,7 +311,9 @@ class Measurer:
             for i, chain in enumerate(b.mineral_chains):
                 why, missing = [], []
                 for j, s in enumerate(chain.stages):
-                    r, miss = judge.item(s.entity, s.country, f"vehicle.battery.mineral_chains[{i}].stages[{j}].entity")
+                    r, miss = judge.item(s.entity, s.country)
+                    if miss is None:
+                        miss = [f"vehicle.battery.mineral_chains[{i}].stages[{j}].entity"]
                     why += [f"{s.activity}: {x}" for x in r]
                     missing += [x for x in miss if x not in missing]
                 item: dict[str, Any] = {"id": chain.id, "mineral": chain.mineral, "material": chain.material or "",

@@ -208,6 +208,7 @@ class RuleSet:
         fired = self._backend.fire(m.facts)
         facts = self.book.facts
         shown = _Shown({k: m.shown.get(k) or _show(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()})
+        m.rendered = dict(shown)
         findings = [self._finding(plan, case, m, fired, shown) for plan in self._plans]
         if counterfactuals:
             from ._counterfactuals import counterfactuals as what_flips
@@ -342,7 +343,6 @@ class RuleSet:
     def _record(self, case: Case, m: Measured, fired: set[str], findings: list[Finding], d: Decision,
                 transition: Optional[Transition]) -> Determination:
         question: Question = "buyer" if case.buyer else "purchase" if case.purchase else "vehicle"
-        facts = self.book.facts
         regime = d.regime
         return new_record(
             Determination, schema_version=SCHEMA_VERSION, case_id=case.id, vin=case.vehicle.vin, question=question,
@@ -351,7 +351,7 @@ class RuleSet:
             regime=regime.id if regime else None, regime_citation=regime.citation if regime else None,
             amount_detail=d.detail, critical_minerals_method=m.method, basis=m.basis, figures=m.figures,
             certification=m.certification, transition=transition,
-            facts={k: m.shown.get(k) or _show(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()},
+            facts=m.rendered,
             findings=findings,
             provenance=new_record(
                 Provenance, ruleset=self.book.spec.name, ruleset_version=self.book.spec.version, ruleset_hash=self.book.digest,

@@ -46,7 +46,8 @@ def critical_mineral_content(b: Battery, *, method: str, known: frozenset[str], 
     a chain contributes its value times the largest qualifying fraction of any activity.
     """
     traced = method != "value_added_50"
-    total, qualifying = Fraction(0), Fraction(0)
+    total = Decimal(0)  # exact: values have at most 18 digits, so 500 of them fit Decimal's 28
+    qualifying_a, qualifying_b = Decimal(0), Fraction(0)  # whole values (50% test); value x share
     items = []
     for i, chain in enumerate(b.mineral_chains or []):
         if chain.mineral.lower() not in known:
@@ -56,25 +57,26 @@ def critical_mineral_content(b: Battery, *, method: str, known: frozenset[str], 
         shares = qualifying_shares(chain, ep_in, rec_in)
         best = max(shares.values(), default=Decimal(0))
         by = next((a for a in ACTIVITIES if a in shares and shares[a] == best), None) if best > 0 else None
-        if traced:
-            contribution = Fraction(chain.value) * Fraction(best)
+        contribution: Decimal | Fraction
+        if traced:  # a product of two decimals may need more than 28 digits: keep it a Fraction
+            contribution = Fraction(chain.value) * Fraction(best) if best else Fraction(0)
+            qualifying_b += contribution
         else:
             by = by if best >= test_share else None
-            contribution = Fraction(chain.value) if by else Fraction(0)
-        qualifying += contribution
-        total += Fraction(chain.value)
-        open_ = {a: rest for a, rest in chain.unaccounted().items() if rest > 0}
-        places = _places(chain, by, ep_in, rec_in)
+            contribution = chain.value if by else Decimal(0)
+            qualifying_a += contribution
+        total += chain.value
+        open_ = {a: pct(rest) for a, rest in chain.unaccounted().items() if rest > 0}
+        places = _places(chain, by, ep_in, rec_in) if by else []
+        texts = {a: pct(shares[a]) for a in ACTIVITIES if a in shares}
         items.append({
             "id": chain.id, "kind": "mineral_chain", "mineral": chain.mineral, "value": str(chain.value),
-            "qualifies": contribution > 0, "by": by,
-            "shares": {a: pct(shares[a]) for a in ACTIVITIES if a in shares},
-            "unaccounted": {a: pct(v) for a, v in open_.items()},
-            "places": places,
+            "qualifies": contribution > 0, "by": by, "shares": texts, "unaccounted": open_, "places": places,
             "contribution": str(cents(contribution)),
-            "reason": _reason(by, shares, open_, traced, test_share, places),
+            "reason": _reason(by, texts, open_, traced, test_share, places),
         })
-    share = qualifying / total if total else Fraction(0)
+    qualifying = qualifying_b if traced else Fraction(qualifying_a)
+    share = qualifying / Fraction(total) if total else Fraction(0)
     return share, items
 
 
@@ -84,12 +86,12 @@ def _places(chain: MineralChain, by: str | None, ep_in: Index, rec_in: Index) ->
             for s in chain.stages if s.activity == by and s.country in index]
 
 
-def _reason(by: str | None, shares: dict[str, Decimal], open_: dict[str, Decimal], traced: bool,
+def _reason(by: str | None, shares: dict[str, str], open_: dict[str, str], traced: bool,
             test_share: Decimal, places: list[str]) -> str:
-    gaps = "; ".join(f"{pct(v)} of {a} value added not accounted for (counts as not qualifying)"
+    gaps = "; ".join(f"{v} of {a} value added not accounted for (counts as not qualifying)"
                      for a, v in open_.items())
     if by:
-        text = f"{by} {pct(shares[by])} in qualifying countries: {', '.join(places)}"
+        text = f"{by} {shares[by]} in qualifying countries: {', '.join(places)}"
     elif traced:
         text = "no value added in qualifying countries"
     else:

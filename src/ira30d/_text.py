@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -13,14 +14,21 @@ _HUNDRED, _PCT_QUANTUM, CENT = Decimal(100), Decimal("0.0001"), Decimal("0.01")
 
 def pct(x: Fraction | Decimal) -> str:
     """A share as a percentage with up to four decimals, e.g. ``'62.5%'``."""
+    if type(x) is Decimal:  # the common case, without isinstance's ABC check for Fraction
+        return _pct(x)
     if isinstance(x, Fraction):
         if x.denominator == 1:
             return f"{x.numerator * 100}%"
-        d = Decimal(x.numerator) / Decimal(x.denominator)
-    else:
-        d = Decimal(x)
-    s = f"{(d * 100).quantize(_PCT_QUANTUM, ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
-    return s + "%"
+        return _pct(Decimal(x.numerator) / Decimal(x.denominator))
+    return _pct(x)
+
+
+# Cache: a pure function of one value; the hot path formats the same few shares (0, 0.5, 1, ...)
+# for every chain. Nothing to invalidate; bounded so a stream of distinct values cannot grow it.
+@functools.lru_cache(maxsize=4096)
+def _pct(d: Decimal) -> str:
+    s = f"{(d * 100).quantize(_PCT_QUANTUM, ROUND_HALF_UP):f}"
+    return (s.rstrip("0").rstrip(".") if "." in s else s) + "%"
 
 
 def pct_of(part: Decimal, whole: Decimal) -> str:
