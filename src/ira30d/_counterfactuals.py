@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 from . import _conditions as C
 from ._measures import Measurer
-from ._text import pct
+from ._text import fact_date, pct, show_fact, show_value
 from ._models import Case
 from ._rulefiles import FACT_SCALE
 
@@ -28,7 +28,6 @@ _HOLDS = C.PY_OPS
 
 def counterfactuals(rs: Any, case: Case, m: Any, finding: Any, req: Any) -> list[dict[str, Any]]:
     """Counterfactuals for one not-met finding of ``req``."""
-    from ._ruleset import _fact_date, _show, _show_param
     book, facts = rs.book, m.facts
     out: list[dict[str, Any]] = []
     cond = book.conditions[f"{req.id}.condition"]
@@ -48,7 +47,7 @@ def counterfactuals(rs: Any, case: Case, m: Any, finding: Any, req: Any) -> list
                             "text": f"{spec.label} must be {'yes' if atom.operand else 'no'}"})
             continue
         p = book.parameters[atom.operand.name]
-        when = _fact_date(facts.get(p.spec.on))
+        when = fact_date(facts.get(p.spec.on))
         value = p.at(when)
         if value is None:
             continue
@@ -60,16 +59,16 @@ def counterfactuals(rs: Any, case: Case, m: Any, finding: Any, req: Any) -> list
         target = _scaled(spec, value)
         if _HOLDS[atom.op](actual, target):
             continue  # this branch already holds (another branch failed)
-        cf: dict[str, Any] = {"requirement": req.id, "fact": atom.fact, "actual": _show(spec.type, spec.unit, actual),
-                              "required": _show_param(p, value), "op": atom.op}
+        cf: dict[str, Any] = {"requirement": req.id, "fact": atom.fact, "actual": show_fact(spec.type, spec.unit, actual),
+                              "required": show_value(p.spec.unit, value), "op": atom.op}
         if spec.type == "date":
             cf["latest_date"] = value.isoformat()
-            days = (_fact_date(actual) - value).days
+            days = (fact_date(actual) - value).days
             cf["text"] = f"{spec.label} must be on or before {value.isoformat()} ({days} day(s) too late)" if atom.op == "le" else \
-                f"{spec.label} {_show(spec.type, spec.unit, actual)} must be {atom.op} {value.isoformat()}"
+                f"{spec.label} {show_fact(spec.type, spec.unit, actual)} must be {atom.op} {value.isoformat()}"
         else:
             gap = _gap(atom.op, actual, target)
-            cf["gap"] = _show(spec.type, spec.unit, gap) if spec.unit != "share" else \
+            cf["gap"] = show_fact(spec.type, spec.unit, gap) if spec.unit != "share" else \
                 f"{pct(Fraction(gap, FACT_SCALE['share']))[:-1]} percentage points"
             verb = "short of" if atom.op in ("ge", "gt") else "over"
             cf["text"] = f"{spec.label} {cf['actual']} is {cf['gap']} {verb} the {cf['required']} limit" if verb == "over" else \
@@ -88,7 +87,6 @@ def counterfactuals(rs: Any, case: Case, m: Any, finding: Any, req: Any) -> list
 
 def _window_escape(rs: Any, req: Any, facts: dict[str, Any]) -> list[dict[str, Any]]:
     """A requirement that starts on a date would not have applied before it: say which date."""
-    from ._ruleset import _fact_date
     w = req.window
     if w is None or w.on not in facts:
         return []
@@ -99,7 +97,7 @@ def _window_escape(rs: Any, req: Any, facts: dict[str, Any]) -> list[dict[str, A
         start = rs.book.parameters[start["param"]].first()
     latest = start if w.after is not None else start - timedelta(days=1)
     label = rs.book.facts[w.on].label
-    return [{"requirement": req.id, "fact": w.on, "actual": str(_fact_date(facts[w.on])), "latest_date": latest.isoformat(),
+    return [{"requirement": req.id, "fact": w.on, "actual": str(fact_date(facts[w.on])), "latest_date": latest.isoformat(),
              "text": f"the requirement applies only when the {label} is after {latest.isoformat()}"}]
 
 

@@ -7,7 +7,6 @@ import hashlib
 import json
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping, Optional
 
@@ -19,9 +18,9 @@ from ._determination import (SCHEMA_VERSION, Determination, Finding, Outcome, Pr
 from ._errors import EngineError, InputError
 from ._measures import Measured, Measurer
 from ._models import Case
-from ._text import pct
+from ._text import fact_date, show_fact, show_value
 from ._verdict import Decision, decide
-from ._rulefiles import (Parameter, ParameterSpec, RuleBook, build_parameter, read_rulebook, to_fact_scale, validated,
+from ._rulefiles import (ParameterSpec, RuleBook, build_parameter, read_rulebook, to_fact_scale, validated,
                          window_condition)
 
 _PY_TYPES = {"date": int, "int": int, "bool": bool, "str": str}
@@ -189,7 +188,7 @@ class RuleSet:
         elif not isinstance(case, Case):
             case = Case.model_validate(case)
         without = self._run(case, method, counterfactuals, deemed=False)
-        m, fired = without[0], without[1]
+        fired = without[1]
         elected = case.purchase.transition_election if case.purchase else None
         available = "transition_election|m" in fired
         if not available or elected is False:
@@ -207,7 +206,7 @@ class RuleSet:
         m = self._measurer.measure(case, method, deemed=deemed)
         fired = self._backend.fire(m.facts)
         facts = self.book.facts
-        shown = _Shown({k: m.shown.get(k) or _show(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()})
+        shown = _Shown({k: m.shown.get(k) or show_fact(facts[k].type, facts[k].unit, v) for k, v in m.facts.items()})
         m.rendered = dict(shown)
         findings = [self._finding(plan, case, m, fired, shown) for plan in self._plans]
         if counterfactuals:
@@ -331,10 +330,10 @@ class RuleSet:
         text = self._param_texts.get(memo_key, _UNSET)
         if text is _UNSET:
             p = self.book.parameters[name]
-            value = p.at(_fact_date(day))
+            value = p.at(fact_date(day))
             if value is not None and p.spec.keyed_by:
                 value = value.get(key)
-            text = None if value is None else _show_param(p, value)
+            text = None if value is None else show_value(p.spec.unit, value)
             if len(self._param_texts) > 65536:
                 self._param_texts.clear()
             self._param_texts[memo_key] = text
@@ -399,36 +398,3 @@ class _Shown(dict):  # type: ignore[type-arg]
 
     def __missing__(self, key: str) -> str:
         return "unknown"
-
-
-def _fact_date(v: Optional[int]) -> Optional[date]:
-    return None if v is None else date(v // 10000, v // 100 % 100, v % 100)
-
-
-def _show(ftype: str, unit: Optional[str], v: Any) -> str:
-    if ftype == "date":
-        return _fact_date(v).isoformat()  # type: ignore[union-attr]
-    if ftype == "bool":
-        return "yes" if v else "no"
-    if unit == "usd":
-        return f"${Decimal(v) / 100:,.2f}"
-    if unit == "share":
-        return pct(Fraction(v, 1_000_000))
-    if unit == "kwh":
-        return f"{Decimal(v) / 1000:f} kWh".replace(".000 ", " ")
-    if unit == "lbs":
-        return f"{v:,} lbs"
-    return str(v)
-
-
-def _show_param(p: Parameter, value: Any) -> str:
-    unit = p.spec.unit
-    if unit == "usd":
-        return f"${Decimal(value):,.2f}"
-    if unit == "share":
-        return pct(Decimal(value))
-    if unit == "kwh":
-        return f"{value} kWh"
-    if unit == "lbs":
-        return f"{value:,} lbs"
-    return str(value)

@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any, Optional
 
 _HUNDRED, _PCT_QUANTUM, CENT = Decimal(100), Decimal("0.0001"), Decimal("0.01")
 
@@ -57,3 +59,50 @@ def cents(x: Fraction | Decimal) -> Decimal:
     if isinstance(x, Fraction):
         x = Decimal(x.numerator) / Decimal(x.denominator)
     return x.quantize(CENT, ROUND_HALF_UP)
+
+
+def fact_date(v: Optional[int]) -> Optional[date]:
+    """A date fact (YYYYMMDD integer) back as a date.
+
+    >>> fact_date(20250930)
+    datetime.date(2025, 9, 30)
+    """
+    return None if v is None else date(v // 10000, v // 100 % 100, v % 100)
+
+
+def show_fact(ftype: str, unit: Optional[str], v: Any) -> str:
+    """A fact on the engine's integer scale as text (dates, yes/no, dollars, %, kWh, lbs).
+
+    >>> show_fact("int", "usd", 15000001), show_fact("int", "share", 600000), show_fact("date", None, 20220815)
+    ('$150,000.01', '60%', '2022-08-15')
+    """
+    if ftype == "date":
+        return fact_date(v).isoformat()  # type: ignore[union-attr]
+    if ftype == "bool":
+        return "yes" if v else "no"
+    if unit == "usd":
+        return f"${Decimal(v) / 100:,.2f}"
+    if unit == "share":
+        return pct(Fraction(v, 1_000_000))
+    if unit == "kwh":
+        return f"{Decimal(v) / 1000:f} kWh".replace(".000 ", " ")
+    if unit == "lbs":
+        return f"{v:,} lbs"
+    return str(v)
+
+
+def show_value(unit: str, value: Any) -> str:
+    """A law's value (a parameter in its rule-file unit) as text.
+
+    >>> show_value("usd", Decimal(55000)), show_value("share", Decimal("0.6")), show_value("kwh", Decimal(7))
+    ('$55,000.00', '60%', '7 kWh')
+    """
+    if unit == "usd":
+        return f"${Decimal(value):,.2f}"
+    if unit == "share":
+        return pct(Decimal(value))
+    if unit == "kwh":
+        return f"{value} kWh"
+    if unit == "lbs":
+        return f"{value:,} lbs"
+    return str(value)

@@ -17,6 +17,7 @@ from ._determination import Finding
 from ._measures import Measured
 from ._models import Case
 from ._rulefiles import RegimeSpec, RuleBook
+from ._text import fact_date
 
 ROUNDING = {"whole_dollars_half_up": (Decimal("1"), ROUND_HALF_UP),
             "cents_half_up": (Decimal("0.01"), ROUND_HALF_UP)}
@@ -79,7 +80,7 @@ def _amount(book: RuleBook, case: Case, m: Measured, regime: Any, parts: list[Fi
     capacity at the formula's cap and an undetermined phase-out at the full credit."""
     if regime.formula == "capacity" and regime.parameter:
         param = book.parameters[regime.parameter]
-        formula = param.at(_day(m.facts["placed_in_service"]))
+        formula = param.at(fact_date(m.facts["placed_in_service"]))
         phased = next((f for f in findings if f.id == "manufacturer_phaseout"), None)
         fraction = m.phaseout if regime.phaseout and phased is not None and phased.status == "met" else Fraction(1)
         battery = case.vehicle.battery
@@ -115,8 +116,3 @@ def _most(book: RuleBook) -> Decimal:
                          if q.kind == "credit_part"), Decimal(0))
             best = max(best, total)
     return best
-
-
-def _day(v: int) -> Any:
-    from datetime import date
-    return date(v // 10000, v // 100 % 100, v % 100)
