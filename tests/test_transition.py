@@ -128,3 +128,16 @@ def test_a_maker_without_a_schedule_is_decided_without_a_sale_date(rs):
     c["purchase"]["sale_date"] = None
     f = rs.evaluate(c).finding("manufacturer_phaseout")
     assert f.status == "met" and "no phase-out schedule for Example Motors" in f.explanation
+
+
+def test_elected_with_availability_undetermined_spans_both_outcomes(rs):
+    """Fail closed: a stated election that cannot be checked (no contract or sale date) is neither
+    applied nor ignored; when the outcomes differ the verdict is undetermined."""
+    c = case(purchase={"binding_contract_date": None, "first_payment_date": "2022-07-01", "sale_date": "2023-06-01",
+                       "placed_in_service_date": "2023-06-01", "transition_election": True}, vehicle=KOREAN)
+    assert rs.evaluate({**c, "purchase": {**c["purchase"], "transition_election": False}}).verdict == "not_eligible"
+    d = rs.evaluate(c)
+    assert status(d, "transition_election") == "undetermined"
+    assert d.verdict == "undetermined" and d.amount is None
+    assert d.amount_if_undetermined_met == Decimal(7500) and d.amount_if_undetermined_not_met == Decimal(0)
+    assert "availability is undetermined" in d.amount_detail

@@ -191,6 +191,8 @@ class RuleSet:
         fired = without[1]
         elected = case.purchase.transition_election if case.purchase else None
         available = "transition_election|m" in fired
+        if elected and not available and "transition_election|n" not in fired:
+            return self._unsure_election(case, method, counterfactuals, without)
         if not available or elected is False:
             transition = None if not available and elected is None else \
                 Transition(available, elected, False, None, None, None)
@@ -199,6 +201,23 @@ class RuleSet:
         a, b = _outcome(with_[3]), _outcome(without[3])
         transition = Transition(True, elected, elected is True, a, b, _larger(a, b))
         return self._record(case, *(with_ if elected else without), transition)
+
+    def _unsure_election(self, case: Case, method: Optional[str], counterfactuals: bool,
+                         without: tuple[Measured, set[str], list[Finding], Decision]) -> Determination:
+        """Elected, but whether the election is available is undetermined: if the outcome with it
+        differs from the outcome without, the verdict is undetermined and the bounds span both."""
+        with_ = self._run(case, method, counterfactuals, deemed=True)
+        a, b = _outcome(with_[3]), _outcome(without[3])
+        transition = Transition(False, True, False, a, b, _larger(a, b))
+        if a == b:
+            return self._record(case, *without, transition)
+        lows = [o.amount if o.amount is not None else o.amount_if_undetermined_not_met for o in (a, b)]
+        highs = [o.amount if o.amount is not None else o.amount_if_undetermined_met for o in (a, b)]
+        d = without[3]
+        unsure = Decision("undetermined", None, max(h or Decimal(0) for h in highs), min(lo or Decimal(0) for lo in lows),
+                          d.regime, f"the transition election is stated but its availability is undetermined: "
+                          f"with it {a.text}; without it {b.text}")
+        return self._record(case, without[0], without[1], without[2], unsure, transition)
 
     def _run(self, case: Case, method: Optional[str], counterfactuals: bool, *,
              deemed: bool) -> tuple[Measured, set[str], list[Finding], Decision]:
