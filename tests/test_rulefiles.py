@@ -106,3 +106,19 @@ def test_no_law_numbers_in_python_sources():
             if isinstance(node.value, str) and re.fullmatch(r"[A-Z]{2}", node.value) and node.value not in {"UK", "EL", "GR", "GB"}:
                 offenders.append(f"{py.name}:{node.lineno}: country {node.value!r}")
     assert offenders == [], offenders
+
+
+def test_a_renamed_parameter_the_code_reads_fails_at_load(rules):
+    """Regression: renaming a parameter used to load and then fail mid-run with a bare KeyError."""
+    edit(rules / "parameters/feoc.yaml", "feoc_government_share:", "feoc_gov_share:")
+    e = load_error(rules)
+    assert e.path == "feoc_government_share" and "the code reads this parameter" in e.reason
+
+
+def test_a_template_placeholder_must_belong_to_its_own_requirement(rules):
+    """The placeholder check does not depend on the order of files: a template may not name a
+    parameter that only another requirement's conditions use."""
+    edit(rules / "requirements/vehicle.yaml", 'met: "GVWR {gvwr_lbs} is under {gvwr_limit_lbs}."',
+         'met: "GVWR {gvwr_lbs} is under {msrp_cap}."')
+    e = load_error(rules)
+    assert e.file == "requirements/vehicle.yaml" and e.path == "gvwr.explain.met" and "{msrp_cap}" in e.reason

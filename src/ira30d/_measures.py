@@ -24,7 +24,7 @@ from typing import Any, Optional
 
 from . import _feoc, _sourcing
 from ._countries import Countries
-from ._errors import InputError
+from ._errors import InputError, RuleFileError
 from ._models import Battery, Case
 from ._rulefiles import RuleBook
 from ._text import pct, usd
@@ -48,10 +48,47 @@ class Measured:
     rendered: dict[str, str] = field(default_factory=dict)  # every fact as text (set by the rule set)
 
 
+# What this code reads from the rule book and the facts it writes: a rule set must define all of
+# them (checked when a Measurer is built), so a renamed parameter fails at load, not mid-run.
+READS_PARAMETERS = (
+    "acquisition_payment_kinds", "applicable_critical_minerals", "battery_component_kinds", "component_lists",
+    "critical_minerals_method", "epa_label_class_to_msrp_class", "extraction_processing_lists",
+    "feoc_government_share", "feoc_lists", "final_assembly_lists", "impracticable_to_trace_materials",
+    "recycling_lists", "transition_deemed_placed_in_service", "value_added_test_share")
+WRITES_FACTS = (
+    "acquired", "contract", "sale", "placed_in_service", "possession", "transition_applied", "original_use",
+    "for_resale", "seller_report", "qualified_manufacturer", "motor_vehicle", "gvwr_lbs", "final_assembly_country",
+    "final_assembly_na", "msrp", "msrp_class", "magi_current", "status_current", "magi_preceding",
+    "status_preceding", "battery_kwh", "externally_rechargeable", "impracticable_to_trace_election",
+    "critical_minerals_share", "critical_minerals_certification_gap", "battery_components_share",
+    "battery_components_certification_gap", "feoc_components", "feoc_minerals", "feoc_minerals_traceable",
+    "feoc_components_attestation_conflict", "feoc_minerals_attestation_conflict", "phaseout_fraction",
+    "phaseout_schedule")
+
+
+def check_book(book: RuleBook) -> None:
+    """Every parameter this code reads and every fact it writes is defined by the rule set.
+
+    >>> import dataclasses, ira30d
+    >>> book = ira30d.default_ruleset().book
+    >>> check_book(dataclasses.replace(book, parameters={k: v for k, v in book.parameters.items() if k != "feoc_lists"}))
+    Traceback (most recent call last):
+    ...
+    ira30d._errors.RuleFileError: parameters: at feoc_lists: the code reads this parameter; no parameter file defines it
+    """
+    for name in READS_PARAMETERS:
+        if name not in book.parameters:
+            raise RuleFileError("parameters", name, "the code reads this parameter; no parameter file defines it")
+    for name in WRITES_FACTS:
+        if name not in book.facts:
+            raise RuleFileError(book.spec.facts, name, "the code writes this fact; facts.yaml does not declare it")
+
+
 class Measurer:
     """Computes a case's facts against one rule book and one set of country lists."""
 
     def __init__(self, book: RuleBook, countries: Countries) -> None:
+        check_book(book)
         self.book, self.countries = book, countries
         self._at: dict[Optional[date], dict[str, Any]] = {}
         self._lists_at: dict[tuple[tuple[str, ...], date], dict[str, tuple[str, Any]]] = {}

@@ -376,11 +376,8 @@ def _check(book: RuleBook) -> None:
                 _check_atom(book, atom, label, f"{req.id}.{where}")
             book.conditions[f"{req.id}.{where}"] = cond
         window_condition(req.window, book, label, req.id)
-        names = {a.operand.name for c in book.conditions.values() for a in C.walk_atoms(c) if isinstance(a.operand, C.ParamRef)}
-        for status, template in req.explain.items():
-            for _, field_name, _, _ in string.Formatter().parse(template):
-                if field_name and field_name.split("[")[0] not in book.facts and field_name.split("[")[0] not in names:
-                    raise RuleFileError(label, f"{req.id}.explain.{status}", f"unknown placeholder {{{field_name}}}")
+    for req in book.requirements:  # after every condition is parsed, so the order of files does not matter
+        _check_placeholders(book, req)
     # regimes tile the placed-in-service axis from the first start with no gap and no overlap
     spans = []
     for reg in book.regimes:
@@ -435,3 +432,17 @@ def _check_rounding(book: RuleBook) -> None:
                 raise RuleFileError(book.requirement_files.get(rid, "requirements"), key,
                                     f"fact {atom.fact!r} is compared both as {have} and as {want}: "
                                     "no single integer scale keeps both exact")
+
+
+def _check_placeholders(book: RuleBook, req: RequirementSpec) -> None:
+    """A template may name facts and the parameters this requirement's own conditions compare
+    against (``name`` or ``name[key_fact]``): those are what its finding can show."""
+    keys = [k for k in book.conditions if k == f"{req.id}.condition" or k.startswith(f"{req.id}.exceptions.")]
+    refs = {a.operand for k in keys for a in C.walk_atoms(book.conditions[k]) if isinstance(a.operand, C.ParamRef)}
+    allowed = set(book.facts) | {r.name for r in refs} | {f"{r.name}[{r.key}]" for r in refs if r.key}
+    for status, template in req.explain.items():
+        for _, field_name, _, _ in string.Formatter().parse(template):
+            if field_name and field_name not in allowed:
+                raise RuleFileError(book.requirement_files[req.id], f"{req.id}.explain.{status}",
+                                    f"unknown placeholder {{{field_name}}}: a template names facts and the "
+                                    "parameters of this requirement's own conditions")
