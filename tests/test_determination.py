@@ -149,3 +149,22 @@ def test_bundled_examples_cover_the_demo_outcomes(rs):
     assert got["over_msrp_cap"].amount == 0 and status(got["over_msrp_cap"], "msrp_cap") == "not_met"
     assert got["acquired_after_termination"].amount == 0 and status(got["acquired_after_termination"], "termination") == "not_met"
     assert got["pre_2023_formula"].regime == "pre_ira" and got["pre_2023_formula"].amount == 3750
+
+
+def test_line_items_shared_by_one_battery_design_are_read_only(rs):
+    """Regression: clearing one determination's line items used to empty the next one's (they are
+    shared through the measures cache)."""
+    battery = ira30d.Case.model_validate(ira30d.example("full_credit_2024"))
+    first, second = rs.evaluate(battery), rs.evaluate(battery)
+    items = first.finding("critical_minerals").line_items
+    with pytest.raises(AttributeError):
+        items.clear()
+    with pytest.raises(TypeError):
+        items[0]["qualifies"] = False
+    with pytest.raises(TypeError):
+        items[0]["shares"]["processing"] = "0%"
+    assert second.finding("critical_minerals").line_items == items and len(items) == 10
+    with pytest.raises(AttributeError):
+        first.findings.append(first.findings[0])
+    again = ira30d.Determination.from_json(first.to_json())
+    assert again == first and isinstance(again.findings, tuple)

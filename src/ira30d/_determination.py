@@ -13,10 +13,13 @@ import html
 from decimal import Decimal
 from typing import Any, Literal, Optional, TypeVar
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pydantic import TypeAdapter
+
+from ._frozen import FrozenDict, freeze  # noqa: F401 - re-exported for the record types
 
 SCHEMA_VERSION = "2"
 _T = TypeVar("_T")
@@ -51,7 +54,7 @@ class Finding:
     exception: Optional[str] = None
     missing: list[str] = field(default_factory=list)  # facts the rule needed and did not have
     missing_inputs: list[str] = field(default_factory=list)  # input fields that would supply them
-    line_items: list[dict[str, Any]] = field(default_factory=list)
+    line_items: tuple[dict[str, Any], ...] = ()  # read-only (FrozenDict items), shared by design
     counterfactuals: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -126,7 +129,7 @@ class Determination:
     certification: dict[str, str]
     transition: Optional[Transition]
     facts: dict[str, str]  # the facts the engine decided on, as text
-    findings: list[Finding]
+    findings: tuple[Finding, ...]
     provenance: Provenance
 
     @property
@@ -152,12 +155,13 @@ class Determination:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> "Determination":
-        """Read a determination back from :meth:`to_json` (validated)."""
-        return _adapter().validate_json(text)
+        """Read a determination back from :meth:`to_json` (validated; line items read-only again)."""
+        return _refrozen(_adapter().validate_json(text))
 
     @classmethod
     def from_dict(cls, data: Any) -> "Determination":
-        return _adapter().validate_python(data)
+        """Read a determination back from :meth:`to_dict` or parsed JSON (validated)."""
+        return _refrozen(_adapter().validate_python(data))
 
     @staticmethod
     def schema() -> dict[str, Any]:
@@ -216,6 +220,12 @@ def _item_text(item: dict[str, Any]) -> str:
         flag = " (applies)" if item["applies"] else ""
     reason = f": {item['reason']}" if item.get("reason") else ""
     return f"{label} ({', '.join(bits)}){flag}{reason}"
+
+
+def _refrozen(d: Determination) -> Determination:
+    """The same record with every finding's line items frozen, as the engine builds them."""
+    findings = tuple(dataclasses.replace(f, line_items=freeze(f.line_items)) for f in d.findings)
+    return dataclasses.replace(d, findings=findings)
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,7 @@ from typing import Any, Optional
 
 from . import _feoc, _sourcing
 from ._countries import Countries
+from ._frozen import freeze
 from ._errors import InputError, RuleFileError
 from ._models import Battery, Case
 from ._rulefiles import RuleBook
@@ -220,6 +221,7 @@ class Measurer:
             self._critical_minerals(b, part, on)
             self._components(b, part, on)
             self._feoc(b, part, on)
+            part.line_items = {k: freeze(v) for k, v in part.line_items.items()}  # shared: read-only
             entry[1][key] = part
         return part
 
@@ -241,14 +243,14 @@ class Measurer:
             total = v.msrp.total
             m.facts["msrp"] = self.book.scale("msrp", total)
             m.shown["msrp"] = usd(total)
-            m.line_items["msrp"] = [
+            m.line_items["msrp"] = freeze([
                 {"id": "base", "value": str(v.msrp.base), "counted": True},
                 {"id": "manufacturer_options", "value": str(v.msrp.manufacturer_options), "counted": True},
                 {"id": "destination", "value": str(v.msrp.destination), "counted": False,
                  "reason": "excluded: destination charge"},
                 {"id": "dealer_addons", "value": str(v.msrp.dealer_addons), "counted": False,
                  "reason": "excluded: dealer-installed"},
-            ]
+            ])
         if v.epa_label_class is not None:
             mapping = self._p("epa_label_class_to_msrp_class", m.on)
             key = v.epa_label_class.lower().replace(" ", "_").replace("-", "_")
@@ -407,8 +409,8 @@ class Measurer:
         fraction = current[-1][1] if current else Decimal(1)
         m.facts["phaseout_fraction"] = self.book.scale("phaseout_fraction", fraction)
         m.phaseout = Fraction(fraction)
-        m.line_items["phaseout"] = [{"id": f"{name} from {d}", "fraction": pct(f), "applies": bool(current) and d == current[-1][0]}
-                                    for d, f in steps]
+        m.line_items["phaseout"] = freeze([{"id": f"{name} from {d}", "fraction": pct(f),
+                                            "applies": bool(current) and d == current[-1][0]} for d, f in steps])
 
 
 def _certified_as(certification: dict[str, str]) -> str:

@@ -301,7 +301,7 @@ class RuleSet:
             required={k: shown[k] for k in plan.required if k in shown},
             exception=exception, missing=missing if status == "undetermined" else [],
             missing_inputs=self._missing_inputs(missing, m) if status == "undetermined" else [],
-            line_items=m.line_items.get(req.line_items, []) if req.line_items and status != "not_applicable" else [],
+            line_items=m.line_items.get(req.line_items, ()) if req.line_items and status != "not_applicable" else (),
             counterfactuals=[])
 
     def _missing_inputs(self, facts: list[str], m: Measured) -> list[str]:
@@ -370,7 +370,7 @@ class RuleSet:
             amount_detail=d.detail, critical_minerals_method=m.method, basis=m.basis, figures=m.figures,
             certification=m.certification, transition=transition,
             facts=m.rendered,
-            findings=findings,
+            findings=tuple(findings),
             provenance=new_record(
                 Provenance, ruleset=self.book.spec.name, ruleset_version=self.book.spec.version, ruleset_hash=self.book.digest,
                 countries=self.countries.name, countries_hash=self.countries.hash,
