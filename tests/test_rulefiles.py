@@ -110,9 +110,33 @@ def test_no_law_numbers_in_python_sources():
 
 def test_a_renamed_parameter_the_code_reads_fails_at_load(rules):
     """Regression: renaming a parameter used to load and then fail mid-run with a bare KeyError."""
-    edit(rules / "parameters/feoc.yaml", "feoc_government_share:", "feoc_gov_share:")
+    edit(rules / "parameters/feoc.yaml", "feoc_tests:", "feoc_checks:")
     e = load_error(rules)
-    assert e.path == "feoc_government_share" and "the code reads this parameter" in e.reason
+    assert "'feoc_tests'" in e.reason and e.path == "feoc_components.measured_by"
+    edit(rules / "facts.yaml", "measured_by: [feoc_tests,", "measured_by: [")
+    edit(rules / "facts.yaml", "measured_by: [feoc_tests,", "measured_by: [")
+    e = load_error(rules)
+    assert e.path == "feoc_tests" and "the code reads this parameter" in e.reason
+
+
+@pytest.mark.parametrize("file, old, new, where", [
+    ("parameters/feoc.yaml", "feoc_government_share:", "feoc_gov_share:",
+     "feoc_tests.values[0].government_board_share.threshold"),
+    ("parameters/feoc.yaml", "designated: {test: is_true", "designated: {test: is_yes", "feoc_tests.values[0].designated"),
+    ("parameters/feoc.yaml", "  government_voting_share: {test", "  government_vote_share: {test",
+     "feoc_tests.values[0].government_vote_share"),
+    ("parameters/sourcing.yaml", "qualifies_when: best_share_at_least", "qualifies_when: best_share_over",
+     "critical_minerals_methods.values[0].value_added_50.qualifies_when"),
+    ("parameters/sourcing.yaml", "recycling: [north_america]", "recycling: [north_amerika]",
+     "qualifying_lists_by_activity.values[0].recycling"),
+    ("parameters/price_income.yaml", "counts: [base, manufacturer_options]", "counts: [base, options]",
+     "msrp_composition.values[0]"),
+    ("parameters/price_income.yaml", "latest_of: [binding_contract_date,", "latest_of: [contract_date,",
+     "acquisition_date.values[0]"),
+])
+def test_a_construct_naming_an_unknown_test_field_or_list_fails_at_load(rules, file, old, new, where):
+    edit(rules / file, old, new)
+    assert load_error(rules).path == where
 
 
 def test_a_template_placeholder_must_belong_to_its_own_requirement(rules):

@@ -135,7 +135,7 @@ def _share_extras(rs: Any, case: Case, m: Any, fact: str, target: Fraction, cf: 
         cf["missing_value"] = _usd(target * total - have)
         cf["text"] += f"; qualifying mineral value is {cf['missing_value']} short"
         flips = []
-        lists = rs._measurer._p("extraction_processing_lists", m.on)
+        lists = rs._measurer._p("qualifying_lists_by_activity", m.on)["processing"]
         qualifying = rs._measurer._in(lists, m.on)
         candidates = sorted({s.country for c in battery.mineral_chains for s in c.stages
                              if s.activity != "recycling" and s.country not in qualifying})

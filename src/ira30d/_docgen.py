@@ -44,6 +44,7 @@ def pages() -> dict[str, str]:
                     shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value)
                     lines.append(f"| `{name}` | {start} | {shown} | {p.spec.confidence} |")
             lines.append("")
+        lines += _measured_by(book, req)
         if req.line_items == "phaseout":  # the schedules the measure reads (rules/phaseout.yaml)
             po = book.phaseout
             lines += ["## Schedules", "", f"From `rules/phaseout.yaml` ({po.citation}; confidence {po.confidence}); "
@@ -65,6 +66,52 @@ def pages() -> dict[str, str]:
         out[f"{req.id}.md"] = "\n".join(lines)
     out["index.md"] = "\n".join(index) + "\n"
     return out
+
+
+def _measured_by(book: Any, req: Any) -> list[str]:
+    """How the requirement's figures are measured: the parameters its facts name in
+    ``measured_by`` (legal tests, lists, definitions), with their values, dates and sources, and
+    the members of every country list they name."""
+    names = list(dict.fromkeys(n for fact in req.inputs for n in book.facts[fact].measured_by))
+    if not names:
+        return []
+    out = ["## How the figures are measured", ""]
+    lists: list[str] = []
+    for name in names:
+        p = book.parameters[name]
+        out += [f"### `{name}` (confidence {p.spec.confidence})", "", p.spec.description, ""]
+        for start, value in zip(p.starts, p.values):
+            out += [f"- from {start}: {_value_text(value)}"]
+            lists += [ln for ln in _named_lists(value) if ln in book.country_lists and ln not in lists]
+        out.append("")
+        for ref in p.spec.reference:
+            words = f': "{ref.excerpt}"' if ref.excerpt else f": *(paraphrase)* {ref.paraphrase}" if ref.paraphrase else ""
+            out.append(f"- {ref.title}{words}" + (f" ({ref.note})" if ref.note else ""))
+        out.append("")
+    for ln in lists:
+        cl = book.country_lists[ln]
+        out += [f"### Country list `{ln}`", "", cl.description, "", "| country | since | instrument | confidence |",
+                "|---|---|---|---|"]
+        out += [f"| {m.code} | {m.since or 'always'} | {m.instrument} | {m.confidence} |" for m in cl.members]
+        out.append("")
+    return out
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def _named_lists(value: Any) -> list[str]:
+    """Every string inside a parameter value (country list names among them)."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _named_lists(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _named_lists(v)]
+    return [value] if isinstance(value, str) else []
 
 
 def _quote(spec: Any) -> str:

@@ -2,71 +2,59 @@
 made by a FEOC, which cannot be decided for lack of supplier facts, and what a manufacturer's
 attestation changes.
 
-A line item (a battery component, or one stage of a mineral chain) is *FEOC* when any test fires
-on a fact that is known: the activity performed in a covered nation (decided by the place alone),
-or its entity designated, incorporated or with its principal place of business in a covered
-nation, a covered-nation government share at or above the threshold in any one metric, or an
-effective-control licence. It is *clear* when every test is known and none fires, and *unknown*
+The tests are in ``rules/parameters/feoc.yaml`` (``feoc_tests``): each reads one fact (where the
+activity was performed, or one of the entity's own facts) with one of the kinds in ``KINDS``.
+A line item (a battery component, or one stage of a mineral chain) is *FEOC* when any test holds
+on a fact that is known, *clear* when every test is known and none holds, and *unknown*
 otherwise: an unknown item never counts as clear.
 
 >>> from decimal import Decimal
 >>> from ira30d._models import Entity
 >>> covered = {"CN": ("covered_nations", None)}
->>> entity_tests(Entity(id="s", name="S", incorporated_in="KR"), covered, Decimal("0.25"))[1]
-['principal_place_of_business', 'government_board_share', 'government_voting_share', \
-'government_equity_share', 'effective_control_license', 'designated']
+>>> tests = {"activity_place": ("in_lists", covered, "activity performed in"),
+...          "incorporated_in": ("in_lists", covered, "incorporated in"),
+...          "government_voting_share": ("at_least", Decimal("0.25"), "government voting share")}
+>>> entity_tests(Entity(id="s", name="S", incorporated_in="CN"), tests)
+(['S incorporated in CN (covered_nations)'], ['government_voting_share'])
+>>> place_reasons(tests, "CN")
+['activity performed in CN (covered_nations)']
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Optional, TypeAlias
 
 from ._models import Entity
 from ._text import pct
 
-# The entity facts each DOE test reads, in the order they are reported.
-ENTITY_FACTS = ("incorporated_in", "principal_place_of_business", "government_board_share",
-                "government_voting_share", "government_equity_share", "effective_control_license",
-                "designated")
-_SHARES = (("board", "government_board_share"), ("voting", "government_voting_share"),
-           ("equity", "government_equity_share"))
+KINDS = ("in_lists", "at_least", "is_true")  # the test kinds feoc_tests may name
+PLACE = "activity_place"  # the test of where the activity itself was performed
+Tests: TypeAlias = dict[str, tuple[str, Any, str]]  # fact -> (kind, country index or threshold, wording)
 
 
-def place_reasons(covered: dict[str, tuple[str, Any]], country: str) -> list[str]:
-    """The DOE 'subject to the jurisdiction' test by where the activity is performed."""
+def place_reasons(tests: Tests, country: str) -> list[str]:
+    """The 'subject to the jurisdiction' test by where the activity is performed."""
+    kind, covered, says = tests[PLACE]
     hit = covered.get(country)
-    return [f"activity performed in {country} ({hit[0]})"] if hit else []
+    return [f"{says} {country} ({hit[0]})"] if hit else []
 
 
-def entity_tests(entity: Entity, covered: dict[str, tuple[str, Any]],
-                 limit: Decimal) -> tuple[list[str], list[str]]:
-    """The DOE tests of a supplier itself: (reasons it is a FEOC, facts that are unknown).
-    Each covered-government share is tested on its own against ``limit``."""
+def entity_tests(entity: Entity, tests: Tests) -> tuple[list[str], list[str]]:
+    """The tests of a supplier itself: (reasons it is a FEOC, facts that are unknown). Each test
+    stands on its own (a share is compared with its threshold alone, never added to another)."""
     reasons, unknown = [], []
-    for name in ("incorporated_in", "principal_place_of_business"):
-        value = getattr(entity, name)
+    for fact, (kind, arg, says) in tests.items():
+        if fact == PLACE:
+            continue
+        value = getattr(entity, fact)
         if value is None:
-            unknown.append(name)
-        elif value in covered:
-            what = "incorporated in" if name == "incorporated_in" else "has its principal place of business in"
-            reasons.append(f"{entity.name} {what} {value} ({covered[value][0]})")
-    for metric, name in _SHARES:
-        value = getattr(entity, name)
-        if value is None:
-            unknown.append(name)
-        elif value >= limit:
-            reasons.append(f"{entity.name}: covered-nation government {metric} share {pct(value)}"
-                           f" >= {pct(limit)}")
-    if entity.effective_control_license is None:
-        unknown.append("effective_control_license")
-    elif entity.effective_control_license:
-        reasons.append(f"{entity.name}: licensing or other contract gives a covered-nation government "
-                       "effective control")
-    if entity.designated is None:
-        unknown.append("designated")
-    elif entity.designated:
-        reasons.append(f"{entity.name} is on a designated list")
+            unknown.append(fact)
+        elif kind == "in_lists" and value in arg:
+            reasons.append(f"{entity.name} {says} {value} ({arg[value][0]})")
+        elif kind == "at_least" and value >= arg:
+            reasons.append(f"{entity.name}: {says} {pct(value)} >= {pct(arg)}")
+        elif kind == "is_true" and value is True:
+            reasons.append(f"{entity.name}: {says}")
     return reasons, unknown
 
 
@@ -79,13 +67,12 @@ class Verdicts:
 
 
 class Judge:
-    """Decides line items against one set of covered nations and one threshold; each supplier
-    and each (supplier, place) pair is tested once."""
+    """Decides line items with the tests in force on one date; each supplier and each
+    (supplier, place) pair is tested once."""
 
-    def __init__(self, entities: list[Entity], covered: dict[str, tuple[str, Any]], limit: Decimal,
-                 entity_path: dict[str, str]) -> None:
-        self.covered = covered
-        self._entities = {e.id: (e, entity_tests(e, covered, limit)) for e in entities}
+    def __init__(self, entities: list[Entity], tests: Tests, entity_path: dict[str, str]) -> None:
+        self.tests = tests
+        self._entities = {e.id: (e, entity_tests(e, tests)) for e in entities}
         self._paths = entity_path
         self._memo: dict[tuple[Optional[str], str], tuple[list[str], Optional[list[str]]]] = {}
 
@@ -96,7 +83,7 @@ class Judge:
         key = (entity_id, country)
         hit = self._memo.get(key)
         if hit is None:
-            place = place_reasons(self.covered, country)
+            place = place_reasons(self.tests, country)
             if entity_id is None:
                 hit = (place, [] if place else None)
             else:

@@ -25,7 +25,8 @@ from typing import Any, Optional
 from . import _feoc, _sourcing
 from ._countries import Countries
 from ._frozen import freeze
-from ._errors import InputError, RuleFileError
+from ._errors import InputError
+from ._manifest import check_book
 from ._models import Battery, Case
 from ._rulefiles import RuleBook
 from ._text import pct, usd
@@ -47,42 +48,6 @@ class Measured:
     attested: set[str] = field(default_factory=set)  # facts an attestation stood in for
     certification: dict[str, str] = field(default_factory=dict)
     rendered: dict[str, str] = field(default_factory=dict)  # every fact as text (set by the rule set)
-
-
-# What this code reads from the rule book and the facts it writes: a rule set must define all of
-# them (checked when a Measurer is built), so a renamed parameter fails at load, not mid-run.
-READS_PARAMETERS = (
-    "acquisition_payment_kinds", "applicable_critical_minerals", "battery_component_kinds", "component_lists",
-    "critical_minerals_method", "epa_label_class_to_msrp_class", "extraction_processing_lists",
-    "feoc_government_share", "feoc_lists", "final_assembly_lists", "impracticable_to_trace_materials",
-    "recycling_lists", "transition_deemed_placed_in_service", "value_added_test_share")
-WRITES_FACTS = (
-    "acquired", "contract", "sale", "placed_in_service", "possession", "transition_applied", "original_use",
-    "for_resale", "seller_report", "qualified_manufacturer", "motor_vehicle", "gvwr_lbs", "final_assembly_country",
-    "final_assembly_na", "msrp", "msrp_class", "magi_current", "status_current", "magi_preceding",
-    "status_preceding", "battery_kwh", "externally_rechargeable", "impracticable_to_trace_election",
-    "critical_minerals_share", "critical_minerals_certification_gap", "battery_components_share",
-    "battery_components_certification_gap", "feoc_components", "feoc_minerals", "feoc_minerals_traceable",
-    "feoc_components_attestation_conflict", "feoc_minerals_attestation_conflict", "phaseout_fraction",
-    "phaseout_schedule")
-
-
-def check_book(book: RuleBook) -> None:
-    """Every parameter this code reads and every fact it writes is defined by the rule set.
-
-    >>> import dataclasses, ira30d
-    >>> book = ira30d.default_ruleset().book
-    >>> check_book(dataclasses.replace(book, parameters={k: v for k, v in book.parameters.items() if k != "feoc_lists"}))
-    Traceback (most recent call last):
-    ...
-    ira30d._errors.RuleFileError: parameters: at feoc_lists: the code reads this parameter; no parameter file defines it
-    """
-    for name in READS_PARAMETERS:
-        if name not in book.parameters:
-            raise RuleFileError("parameters", name, "the code reads this parameter; no parameter file defines it")
-    for name in WRITES_FACTS:
-        if name not in book.facts:
-            raise RuleFileError(book.spec.facts, name, "the code writes this fact; facts.yaml does not declare it")
 
 
 class Measurer:
@@ -157,8 +122,9 @@ class Measurer:
                 facts[name] = self.book.scale(name, day)
         on = dates["placed_in_service"] or dates["sale"] or dates["acquired"] or dates["contract"]
         method = method or self._p("critical_minerals_method", on)
-        if method not in (self.book.parameters["critical_minerals_method"].spec.choices or ()):
-            raise InputError("method", f"unknown critical-minerals method {method!r}", "unknown_method")
+        if method not in self._p("critical_minerals_methods", on):
+            known = ", ".join(self._p("critical_minerals_methods", on))
+            raise InputError("method", f"unknown critical-minerals method {method!r}; known: {known}", "unknown_method")
         m = Measured(facts, method=method, on=on)
         v, p = case.vehicle, case.purchase
         if p is not None:
@@ -220,7 +186,7 @@ class Measurer:
             part = Measured({}, method=method, on=on)
             self._critical_minerals(b, part, on)
             self._components(b, part, on)
-            self._feoc(b, part, on)
+            self._foreign_entities(b, part, on)
             part.line_items = {k: freeze(v) for k, v in part.line_items.items()}  # shared: read-only
             entry[1][key] = part
         return part
@@ -230,27 +196,25 @@ class Measurer:
             d = case.on
             return {"acquired": d, "contract": d, "sale": d, "placed_in_service": d, "possession": d}
         p = case.purchase
-        acquired = None
-        kinds = self._p("acquisition_payment_kinds", p.placed_in_service_date)
-        if p.binding_contract_date and p.first_payment_date and p.first_payment_kind in kinds:
-            acquired = max(p.binding_contract_date, p.first_payment_date)
+        rule = self._p("acquisition_date", p.placed_in_service_date)
+        kinds = self._p(rule["payment_kinds"], p.placed_in_service_date)
+        days = [getattr(p, name) for name in rule["latest_of"]]
+        paid = getattr(p, rule["payment_kind_field"]) in kinds
+        acquired = max(days) if paid and all(d is not None for d in days) else None
         return {"acquired": acquired, "contract": p.binding_contract_date, "sale": p.sale_date,
                 "placed_in_service": p.placed_in_service_date, "possession": p.placed_in_service_date}
 
     def _msrp(self, case: Case, m: Measured) -> None:
         v = case.vehicle
         if v.msrp is not None:
-            total = v.msrp.total
+            rule = self._p("msrp_composition", m.on)
+            total = sum((getattr(v.msrp, name) for name in rule["counts"]), Decimal(0))
             m.facts["msrp"] = self.book.scale("msrp", total)
             m.shown["msrp"] = usd(total)
-            m.line_items["msrp"] = freeze([
-                {"id": "base", "value": str(v.msrp.base), "counted": True},
-                {"id": "manufacturer_options", "value": str(v.msrp.manufacturer_options), "counted": True},
-                {"id": "destination", "value": str(v.msrp.destination), "counted": False,
-                 "reason": "excluded: destination charge"},
-                {"id": "dealer_addons", "value": str(v.msrp.dealer_addons), "counted": False,
-                 "reason": "excluded: dealer-installed"},
-            ])
+            m.line_items["msrp"] = freeze(
+                [{"id": name, "value": str(getattr(v.msrp, name)), "counted": True} for name in rule["counts"]]
+                + [{"id": name, "value": str(getattr(v.msrp, name)), "counted": False, "reason": f"excluded: {why}"}
+                   for name, why in rule["excludes"].items()])
         if v.epa_label_class is not None:
             mapping = self._p("epa_label_class_to_msrp_class", m.on)
             key = v.epa_label_class.lower().replace(" ", "_").replace("-", "_")
@@ -293,11 +257,11 @@ class Measurer:
 
     def critical_mineral_content(self, b: Battery, on: date, method: str) -> tuple[Fraction, list[dict[str, Any]]]:
         """Qualifying critical mineral content and one line item per procurement chain."""
+        spec = self._p("critical_minerals_methods", on)[method]
         return _sourcing.critical_mineral_content(
-            b, method=method, known=self._set("applicable_critical_minerals", on),
-            test_share=Decimal(self._p("value_added_test_share", on)),
-            ep_in=self._in(self._p("extraction_processing_lists", on), on),
-            rec_in=self._in(self._p("recycling_lists", on), on))
+            b, method=spec, known=self._set("applicable_critical_minerals", on),
+            threshold=Decimal(self._p(spec["threshold"], on)) if "threshold" in spec else None,
+            lists={a: self._in(ls, on) for a, ls in self._p("qualifying_lists_by_activity", on).items()})
 
     # -- battery components (30D(e)(2); 26 CFR 1.30D-3(b)) ----------------------------------
     def _components(self, b: Battery, m: Measured, on: date) -> None:
@@ -319,10 +283,9 @@ class Measurer:
             m.basis["battery_components"] = "certified" + _certified_as(m.certification)
 
     # -- foreign entity of concern (30D(d)(7); 26 CFR 1.30D-6) -------------------------------
-    def _feoc(self, b: Battery, m: Measured, on: date) -> None:
-        covered = self._in(self._p("feoc_lists", on), on)
+    def _foreign_entities(self, b: Battery, m: Measured, on: date) -> None:
         paths = {e.id: f"vehicle.battery.entities[{k}]" for k, e in enumerate(b.entities)}
-        judge = _feoc.Judge(b.entities, covered, Decimal(self._p("feoc_government_share", on)), paths)
+        judge = _feoc.Judge(b.entities, self._feoc_tests(on), paths)
         for e_id in {c.entity for c in b.components or []} | {
                 s.entity for ch in b.mineral_chains or [] for s in ch.stages}:
             if e_id is not None and e_id not in paths:
@@ -370,6 +333,18 @@ class Measurer:
         elif cert and cert.feoc_compliant_minerals is not None:
             m.facts["feoc_minerals"] = m.facts["feoc_minerals_traceable"] = 0 if cert.feoc_compliant_minerals else 1
             m.basis["feoc_minerals"] = "attestation"
+
+    def _feoc_tests(self, on: date) -> _feoc.Tests:
+        """``feoc_tests`` on ``on`` with their lists and thresholds resolved."""
+        out: _feoc.Tests = {}
+        for fact, t in self._p("feoc_tests", on).items():
+            arg: Any = None
+            if t["test"] == "in_lists":
+                arg = self._in(self._p(t["lists"], on), on)
+            elif t["test"] == "at_least":
+                arg = Decimal(self._p(t["threshold"], on))
+            out[fact] = (t["test"], arg, t["says"])
+        return out
 
     def _feoc_count(self, found: list[Any], open_: list[Any], attested: Optional[bool]) -> Optional[int]:
         return _feoc.decide(len(found), len(open_), attested)[0]

@@ -72,6 +72,7 @@ class FactSpec(_Strict):
     unit: Optional[str] = None
     label: str
     source: list[str] = []
+    measured_by: list[str] = []
 
 
 class WindowSpec(_Strict):
@@ -394,6 +395,10 @@ def _check(book: RuleBook) -> None:
     if spans and spans[-1][1] is not None:
         raise RuleFileError(book.spec.regimes, f"{spans[-1][2]}.window", "the last regime must be open-ended")
     _check_rounding(book)
+    for fact, spec in book.facts.items():
+        for name in spec.measured_by:
+            if name not in book.parameters:
+                raise RuleFileError(book.spec.facts, f"{fact}.measured_by", f"unknown parameter {name!r}")
     for name, p in book.parameters.items():
         if p.spec.keyed_by and p.spec.keyed_by not in ("msrp_class", "filing_status"):
             raise RuleFileError("parameters", f"{name}.keyed_by", f"unknown category {p.spec.keyed_by!r}")

@@ -2,6 +2,11 @@
 and qualifying battery component content by incremental value. Exact fractions; each figure keeps
 one line item per chain or component.
 
+The law is in ``rules/``: which country lists count for which activity
+(``qualifying_lists_by_activity``) and what each method does (``critical_minerals_methods``: when
+a chain qualifies, what value then counts). This module keeps the arithmetic and the small
+vocabulary those rule files name (``QUALIFIES_WHEN``, ``COUNTS``), checked when a rule set loads.
+
 A chain states, for each activity, the fraction of that activity's whole value added done at
 each stage. Whatever the stages leave unaccounted for counts as done outside every qualifying
 country, under both methods:
@@ -10,7 +15,7 @@ country, under both methods:
 >>> from ira30d._models import MineralChain
 >>> chain = MineralChain(id="li", mineral="lithium", value=100, stages=[
 ...     {"activity": "processing", "country": "US", "share": "0.4"}])
->>> qualifying_shares(chain, {"US": ("united_states", None)}, {})
+>>> qualifying_shares(chain, {"processing": {"US": ("united_states", None)}})
 {'processing': Decimal('0.4')}
 """
 from __future__ import annotations
@@ -25,27 +30,27 @@ from ._text import cents, pct
 
 ACTIVITIES = ("extraction", "processing", "recycling")
 Index = dict[str, tuple[str, Any]]  # country code -> (list name, member) on one date
+# The tests and value rules a method in critical_minerals_methods may name.
+QUALIFIES_WHEN = ("best_share_at_least", "best_share_above_zero")
+COUNTS = ("whole_value", "value_times_best_share")
 
 
-def qualifying_shares(chain: MineralChain, ep_in: Index, rec_in: Index) -> dict[str, Decimal]:
+def qualifying_shares(chain: MineralChain, lists: dict[str, Index]) -> dict[str, Decimal]:
     """Per activity present in the chain: the fraction of its whole value added done in a
-    qualifying country (extraction and processing: ``ep_in``; recycling: ``rec_in``)."""
+    country on that activity's qualifying lists (``lists``: activity -> country index)."""
     out: dict[str, Decimal] = {}
     for s in chain.stages:
-        counts = (rec_in if s.activity == "recycling" else ep_in).get(s.country) is not None
+        counts = lists.get(s.activity, {}).get(s.country) is not None
         out[s.activity] = out.get(s.activity, Decimal(0)) + (s.share if counts else Decimal(0))
     return out
 
 
-def critical_mineral_content(b: Battery, *, method: str, known: frozenset[str], test_share: Decimal,
-                             ep_in: Index, rec_in: Index) -> tuple[Fraction, list[dict[str, Any]]]:
-    """Qualifying critical mineral content and one line item per procurement chain.
-
-    ``value_added_50``: a chain's whole value qualifies when some activity has at least
-    ``test_share`` of its whole value added in qualifying countries. ``traced_qualifying_value``:
-    a chain contributes its value times the largest qualifying fraction of any activity.
-    """
-    traced = method != "value_added_50"
+def critical_mineral_content(b: Battery, *, method: dict[str, Any], known: frozenset[str],
+                             threshold: Decimal | None, lists: dict[str, Index]) -> tuple[Fraction, list[dict[str, Any]]]:
+    """Qualifying critical mineral content and one line item per procurement chain, by a
+    method of ``critical_minerals_methods`` (``threshold``: the value of its threshold parameter)."""
+    traced = method["counts"] == "value_times_best_share"
+    test_share = threshold if method["qualifies_when"] == "best_share_at_least" else None
     total = Decimal(0)  # exact: values have at most 18 digits, so 500 of them fit Decimal's 28
     qualifying_a, qualifying_b = Decimal(0), Fraction(0)  # whole values (50% test); value x share
     items = []
@@ -54,45 +59,46 @@ def critical_mineral_content(b: Battery, *, method: str, known: frozenset[str], 
             raise InputError(f"vehicle.battery.mineral_chains[{i}].mineral",
                              f"{chain.mineral!r} is not an applicable critical mineral (45X(c)(6) list in rules/)",
                              "unknown_mineral")
-        shares = qualifying_shares(chain, ep_in, rec_in)
+        shares = qualifying_shares(chain, lists)
         best = max(shares.values(), default=Decimal(0))
         by = next((a for a in ACTIVITIES if a in shares and shares[a] == best), None) if best > 0 else None
+        if test_share is not None and best < test_share:
+            by = None
         contribution: Decimal | Fraction
         if traced:  # a product of two decimals may need more than 28 digits: keep it a Fraction
-            contribution = Fraction(chain.value) * Fraction(best) if best else Fraction(0)
+            contribution = Fraction(chain.value) * Fraction(best) if by else Fraction(0)
             qualifying_b += contribution
         else:
-            by = by if best >= test_share else None
             contribution = chain.value if by else Decimal(0)
             qualifying_a += contribution
         total += chain.value
         open_ = {a: pct(rest) for a, rest in chain.unaccounted().items() if rest > 0}
-        places = _places(chain, by, ep_in, rec_in) if by else []
+        places = _places(chain, by, lists) if by else []
         texts = {a: pct(shares[a]) for a in ACTIVITIES if a in shares}
         items.append({
             "id": chain.id, "kind": "mineral_chain", "mineral": chain.mineral, "value": str(chain.value),
             "qualifies": contribution > 0, "by": by, "shares": texts, "unaccounted": open_, "places": places,
             "contribution": str(cents(contribution)),
-            "reason": _reason(by, texts, open_, traced, test_share, places),
+            "reason": _reason(by, texts, open_, test_share, places),
         })
     qualifying = qualifying_b if traced else Fraction(qualifying_a)
     share = qualifying / Fraction(total) if total else Fraction(0)
     return share, items
 
 
-def _places(chain: MineralChain, by: str | None, ep_in: Index, rec_in: Index) -> list[str]:
-    index = rec_in if by == "recycling" else ep_in
+def _places(chain: MineralChain, by: str, lists: dict[str, Index]) -> list[str]:
+    index = lists[by]
     return [f"{s.country} ({index[s.country][0]}: {index[s.country][1].instrument})"
             for s in chain.stages if s.activity == by and s.country in index]
 
 
-def _reason(by: str | None, shares: dict[str, str], open_: dict[str, str], traced: bool,
-            test_share: Decimal, places: list[str]) -> str:
+def _reason(by: str | None, shares: dict[str, str], open_: dict[str, str], test_share: Decimal | None,
+            places: list[str]) -> str:
     gaps = "; ".join(f"{v} of {a} value added not accounted for (counts as not qualifying)"
                      for a, v in open_.items())
     if by:
         text = f"{by} {shares[by]} in qualifying countries: {', '.join(places)}"
-    elif traced:
+    elif test_share is None:
         text = "no value added in qualifying countries"
     else:
         text = f"no activity reaches {pct(test_share)} of its value added in qualifying countries"
