@@ -51,6 +51,6 @@ def test_requirement_pages_match_the_rules():
 def test_the_critical_minerals_page_shows_the_legal_tests_with_citations():
     page = (ROOT / "docs" / "requirements" / "critical_minerals.md").read_text(encoding="utf-8")
     assert "value_added_50: qualifies_when: best_share_at_least; threshold: value_added_test_share" in page
-    assert "### `value_added_test_share`" in page and "- from 2023-04-18: 0.50" in page
+    assert "### `value_added_test_share`" in page and "- value: 0.50" in page
     assert "recycling: [north_america]" in page and '26 U.S.C. 30D(e)(1)(A)(i)(II): "recycled in North America"' in page
     assert "### Country list `fta_partners`" in page and "| JP | 2023-03-28 |" in page

@@ -46,7 +46,8 @@ def test_installed_package_finds_its_own_rules():
     ("requirements/vehicle.yaml", "{param: gvwr_limit_lbs}", "{param: gvwr_limit}", "gvwr.condition"),
     ("requirements/vehicle.yaml", "  citation: 26 U.S.C. 30D(d)(1)(E)\n", "", "citation"),
     ("countries/fta_partners.yaml", "code: AU", "code: XX", "members[0].code"),
-    ("regimes.yaml", "from: 2023-04-18}", "from: 2023-04-20}", "sourcing.window"),
+    ("regimes.yaml", "before: {param: sourcing_from}", "before: {param: feoc_components_after}", "sourcing.window"),
+    ("regimes.yaml", "from: {param: sourcing_from}}", "from: {param: sourcing}}", "sourcing.window.from"),
     ("parameters/content.yaml", "2024-01-01: 0.50\n", "2024-01-01: 0.5000001\n", "critical_minerals_required_share.values"),
     ("requirements/price_income.yaml", "kind: gate", "kind: maybe", "kind"),
 ])

@@ -101,3 +101,11 @@ def test_a_dated_requirement_says_before_when_it_did_not_apply():
     cfs = d.finding("final_assembly").counterfactuals
     assert any(cf.get("latest_date") == "2022-08-16" and cf["fact"] == "sale" for cf in cfs)
     assert any("must be yes" in cf["text"] for cf in cfs)
+
+
+def test_a_one_date_override_replaces_a_constant_on_every_date():
+    rs = ira30d.default_ruleset().with_parameters({"termination_acquired_after": {"2025-07-04": "2032-12-31"}})
+    early = rs.evaluate(ira30d.example("full_credit_2024"))
+    late = rs.evaluate(ira30d.example("acquired_after_termination"))
+    assert early.finding("termination").status == "met" and late.finding("termination").status == "met"
+    assert late.finding("termination").required == {"termination_acquired_after": "2032-12-31"}

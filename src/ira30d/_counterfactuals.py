@@ -21,7 +21,7 @@ from . import _conditions as C
 from ._measures import Measurer
 from ._text import fact_date, pct, show_fact, show_value
 from ._models import Case
-from ._rulefiles import FACT_SCALE
+from ._rulefiles import FACT_SCALE, window_bound
 
 _HOLDS = C.PY_OPS
 
@@ -93,8 +93,7 @@ def _window_escape(rs: Any, req: Any, facts: dict[str, Any]) -> list[dict[str, A
     start = w.after if w.after is not None else w.from_
     if start is None:
         return []
-    if isinstance(start, dict):
-        start = rs.book.parameters[start["param"]].first()
+    start = window_bound(start, rs.book, rs.book.requirement_files[req.id], f"{req.id}.window")
     latest = start if w.after is not None else start - timedelta(days=1)
     label = rs.book.facts[w.on].label
     return [{"requirement": req.id, "fact": w.on, "actual": str(fact_date(facts[w.on])), "latest_date": latest.isoformat(),

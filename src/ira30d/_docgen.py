@@ -31,7 +31,8 @@ def pages() -> dict[str, str]:
                  f"- **rule file**: `rules/{book.requirement_files[req.id]}`"]
         if req.window:
             w = req.window
-            bounds = ", ".join(f"{k.rstrip('_')} {v if not isinstance(v, dict) else v['param']}"
+            bounds = ", ".join(f"{k.rstrip('_')} {v if not isinstance(v, dict) else book.parameters[v['param']].values[0]}"
+                               f"{'' if not isinstance(v, dict) else ' (`' + v['param'] + '`)'}"
                                for k, v in (("from_", w.from_), ("to", w.to), ("after", w.after), ("before", w.before)) if v is not None)
             lines.append(f"- **applies**: {w.on.replace('_', ' ')} date {bounds}")
         lines += ["", _quote(req), ""]
@@ -40,7 +41,7 @@ def pages() -> dict[str, str]:
             lines += ["## Parameters", "", "| parameter | from | value | confidence |", "|---|---|---|---|"]
             for name in params:
                 p = book.parameters[name]
-                for start, value in zip(p.starts, p.values):
+                for start, value in zip(p.starts or ('always',), p.values):
                     shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value)
                     lines.append(f"| `{name}` | {start} | {shown} | {p.spec.confidence} |")
             lines.append("")
@@ -80,8 +81,8 @@ def _measured_by(book: Any, req: Any) -> list[str]:
     for name in names:
         p = book.parameters[name]
         out += [f"### `{name}` (confidence {p.spec.confidence})", "", p.spec.description, ""]
-        for start, value in zip(p.starts, p.values):
-            out += [f"- from {start}: {_value_text(value)}"]
+        for start, value in zip(p.starts or (None,), p.values):
+            out += [f"- {'from ' + str(start) if start else 'value'}: {_value_text(value)}"]
             lists += [ln for ln in _named_lists(value) if ln in book.country_lists and ln not in lists]
         out.append("")
         for ref in p.spec.reference:

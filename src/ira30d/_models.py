@@ -3,8 +3,8 @@
 >>> from datetime import date
 >>> v = Vehicle(vin="5YJ3E1EA1PF000001", manufacturer="Tesla", model="Model 3", model_year=2024,
 ...             msrp=Msrp(base="38990", manufacturer_options="1500", destination="1390"))
->>> v.msrp.total
-Decimal('40490')
+>>> v.msrp.manufacturer_options
+Decimal('1500')
 """
 from __future__ import annotations
 
@@ -170,19 +170,19 @@ class Battery(_Model):
 
 
 class Msrp(_Model):
-    """Manufacturer's suggested retail price: base plus manufacturer-installed options.
+    """The parts of a window-sticker price, in US dollars. Which of them the MSRP cap counts is law
+    (``msrp_composition`` in ``rules/parameters/price_income.yaml``: base and manufacturer options,
+    not destination or dealer add-ons, 26 CFR 1.30D-2(b)(29)).
 
-    Destination charges and dealer add-ons are recorded but excluded (26 CFR 1.30D-2(b)(29)).
+    >>> Msrp(base="54000", destination="1500").destination
+    Decimal('1500')
     """
 
-    base: Money
-    manufacturer_options: Money = Decimal(0)
-    destination: Money = Decimal(0)
-    dealer_addons: Money = Decimal(0)
-
-    @property
-    def total(self) -> Decimal:
-        return self.base + self.manufacturer_options
+    base: Money = Field(description="Base retail price suggested by the manufacturer (USD).")
+    manufacturer_options: Money = Field(Decimal(0), description="Manufacturer-suggested prices of options "
+                                        "physically attached at delivery to the dealer (USD).")
+    destination: Money = Field(Decimal(0), description="Destination and delivery charge (USD).")
+    dealer_addons: Money = Field(Decimal(0), description="Options added by the dealer (USD).")
 
 
 class Vehicle(_Model):

@@ -8,7 +8,7 @@ import bisect
 import hashlib
 import string
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -55,16 +55,25 @@ class _Cited(_Strict):
 
 
 class ParameterSpec(_Strict):
+    """A parameter: a constant ``value``, or ``values`` dated by the ``on`` date (never both)."""
+
     description: str
     unit: Literal["usd", "kwh", "lbs", "share", "date", "list", "mapping", "formula", "choice"]
     on: DateField = "placed_in_service"
     keyed_by: Optional[str] = None
-    values: dict[date, Any] = Field(min_length=1)
+    value: Any = None
+    values: Optional[dict[date, Any]] = Field(None, min_length=1)
     reference: list[Reference] = Field(min_length=1)
     confidence: Confidence
     history: Optional[str] = None
     choices: Optional[list[str]] = None
     rounding: Optional[Literal["whole_dollars_half_up", "cents_half_up"]] = None
+
+    @model_validator(mode="after")
+    def _value_or_values(self) -> "ParameterSpec":
+        if (self.value is None) == (self.values is None):
+            raise ValueError("give a constant `value` or dated `values` (a mapping of dates), not both")
+        return self
 
 
 class FactSpec(_Strict):
@@ -159,7 +168,7 @@ class RuleSetSpec(_Strict):
 
 @dataclass(frozen=True)
 class Parameter:
-    """A dated parameter: one value is a constant; several are segments by the ``on`` date."""
+    """A parameter: a constant (no ``starts``), or values in force from each start on the ``on`` date."""
 
     name: str
     spec: ParameterSpec
@@ -168,7 +177,8 @@ class Parameter:
 
     @property
     def constant(self) -> bool:
-        return len(self.values) == 1
+        """True for a parameter with one value whatever the date."""
+        return not self.starts
 
     def at(self, when: date | None) -> Any:
         """The value in force on ``when`` (a constant ignores the date); None before the first."""
@@ -251,11 +261,12 @@ def validated(model: type[BaseModel], raw: Any, label: str, prefix: str = "") ->
 
 
 def build_parameter(name: str, spec: ParameterSpec, label: str) -> Parameter:
-    starts = tuple(sorted(spec.values))
+    dated = spec.values or {}
+    starts = tuple(sorted(dated))
     values = []
-    for d in starts:
-        v = spec.values[d]
-        where = f"{name}.values.{d}"
+    for d in starts or (None,):
+        v = dated[d] if d is not None else spec.value
+        where = f"{name}.values.{d}" if d is not None else f"{name}.value"
         if spec.unit in FACT_SCALE:
             items = v.values() if isinstance(v, dict) else [v]
             for item in items:
@@ -351,14 +362,21 @@ def window_condition(window: WindowSpec | None, book: RuleBook, label: str, path
         value = getattr(window, bound)
         if value is None:
             continue
-        if isinstance(value, dict):
-            if set(value) != {"param"} or value["param"] not in book.parameters:
-                raise RuleFileError(label, f"{path}.window.{bound.rstrip('_')}", "expected a date or {param: NAME} of a known date parameter")
-            value = book.parameters[value["param"]].first()
-        if not isinstance(value, date):
-            raise RuleFileError(label, f"{path}.window.{bound.rstrip('_')}", "expected a date")
-        atoms.append(C.Atom(window.on, op, to_fact_scale(None, value)))
+        day = window_bound(value, book, label, f"{path}.window.{bound.rstrip('_')}")
+        atoms.append(C.Atom(window.on, op, to_fact_scale(None, day)))
     return C.All(tuple(atoms))
+
+
+def window_bound(value: Any, book: RuleBook, label: str, path: str) -> date:
+    """A window bound: a date, or ``{param: NAME}`` of a constant date parameter (one home per date)."""
+    if isinstance(value, dict):
+        p = book.parameters.get(value.get("param", "")) if set(value) == {"param"} else None
+        if p is None or p.spec.unit != "date" or not p.constant:
+            raise RuleFileError(label, path, "expected a date or {param: NAME} of a constant date parameter")
+        value = p.values[0]
+    if not isinstance(value, date):
+        raise RuleFileError(label, path, "expected a date")
+    return value
 
 
 def _check(book: RuleBook) -> None:
@@ -383,9 +401,14 @@ def _check(book: RuleBook) -> None:
     spans = []
     for reg in book.regimes:
         w = reg.window
-        if w.on != "placed_in_service" or w.from_ is None or w.after or w.before:
-            raise RuleFileError(book.spec.regimes, f"{reg.id}.window", "a regime window is {on: placed_in_service, from: DATE, to: DATE?}")
-        spans.append((w.from_, w.to, reg.id))
+        if w.on != "placed_in_service" or w.from_ is None or w.after or (w.to and w.before):
+            raise RuleFileError(book.spec.regimes, f"{reg.id}.window",
+                                "a regime window is {on: placed_in_service, from: DATE, to or before: DATE?}")
+        start = window_bound(w.from_, book, book.spec.regimes, f"{reg.id}.window.from")
+        end = window_bound(w.to, book, book.spec.regimes, f"{reg.id}.window.to") if w.to else \
+            window_bound(w.before, book, book.spec.regimes, f"{reg.id}.window.before") - timedelta(days=1) \
+            if w.before else None
+        spans.append((start, end, reg.id))
         if reg.formula == "capacity" and reg.parameter not in book.parameters:
             raise RuleFileError(book.spec.regimes, f"{reg.id}.parameter", f"unknown parameter {reg.parameter!r}")
     spans.sort(key=lambda s: s[0])

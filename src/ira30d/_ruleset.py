@@ -137,9 +137,12 @@ class RuleSet:
                 raise InputError(f"parameters.{pname}", f"unknown parameter; known: {', '.join(sorted(params))}", "unknown_parameter")
             raw = params[pname].spec.model_dump(by_alias=True)
             unit = raw["unit"]
-            raw["values"] = {k: (date.fromisoformat(v) if unit == "date" and isinstance(v, str) else
-                                 Decimal(str(v)) if unit in ("usd", "kwh", "lbs", "share") and isinstance(v, (str, int)) else v)
-                             for k, v in dict(values).items()}
+            dated = {k: (date.fromisoformat(v) if unit == "date" and isinstance(v, str) else
+                         Decimal(str(v)) if unit in ("usd", "kwh", "lbs", "share") and isinstance(v, (str, int)) else v)
+                     for k, v in dict(values).items()}
+            # one entry replaces a constant (its date is the override's label, as in the rule files'
+            # history); several make the parameter dated
+            raw["value"], raw["values"] = (next(iter(dated.values())), None) if len(dated) == 1 else (None, dated)
             label = f"override {name or pname}"
             params[pname] = build_parameter(pname, validated(ParameterSpec, raw, label, pname), label)
         canon = json.dumps({k: {str(d): str(v) for d, v in dict(vs).items()} for k, vs in overrides.items()}, sort_keys=True)
