@@ -1,4 +1,5 @@
 """Shared fixtures: rule sets per backend and a builder for cases."""
+
 from __future__ import annotations
 
 import copy
@@ -12,8 +13,12 @@ import ira30d
 from ira30d import RuleSet
 from ira30d._backends import durable_available
 
-settings.register_profile("default", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "default", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 BACKENDS = ["python"] + (["durable"] if durable_available() else [])
@@ -44,18 +49,39 @@ def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 BASE: dict[str, Any] = {
     "vehicle": {
-        "vin": "TESTVIN0000000001", "manufacturer": "Example Motors", "model": "E1", "model_year": 2024,
-        "epa_label_class": "small_suv", "gvwr_lbs": 5000, "qualified_manufacturer": True,
-        "final_assembly_country": "US", "msrp": {"base": "50000"},
-        "battery": {"capacity_kwh": "60", "certified": {
-            "critical_minerals_share": "0.9", "battery_components_share": "0.9",
-            "feoc_compliant_components": True, "feoc_compliant_minerals": True}},
+        "vin": "TESTVIN0000000001",
+        "manufacturer": "Example Motors",
+        "model": "E1",
+        "model_year": 2024,
+        "epa_label_class": "small_suv",
+        "gvwr_lbs": 5000,
+        "qualified_manufacturer": True,
+        "final_assembly_country": "US",
+        "msrp": {"base": "50000"},
+        "battery": {
+            "capacity_kwh": "60",
+            "certified": {
+                "critical_minerals_share": "0.9",
+                "battery_components_share": "0.9",
+                "feoc_compliant_components": True,
+                "feoc_compliant_minerals": True,
+            },
+        },
     },
-    "purchase": {"binding_contract_date": "2024-06-01", "first_payment_date": "2024-06-01",
-                 "first_payment_kind": "deposit", "sale_date": "2024-06-01", "placed_in_service_date": "2024-06-01",
-                 "original_use": True, "for_resale": False, "seller_report": True},
-    "buyer": {"current_year": {"filing_status": "single", "magi": "100000"},
-              "preceding_year": {"filing_status": "single", "magi": "100000"}},
+    "purchase": {
+        "binding_contract_date": "2024-06-01",
+        "first_payment_date": "2024-06-01",
+        "first_payment_kind": "deposit",
+        "sale_date": "2024-06-01",
+        "placed_in_service_date": "2024-06-01",
+        "original_use": True,
+        "for_resale": False,
+        "seller_report": True,
+    },
+    "buyer": {
+        "current_year": {"filing_status": "single", "magi": "100000"},
+        "preceding_year": {"filing_status": "single", "magi": "100000"},
+    },
 }
 
 
@@ -66,7 +92,15 @@ def case(**over: Any) -> dict[str, Any]:
 
 def on(day: str, **over: Any) -> dict[str, Any]:
     """The base case with every purchase date set to ``day``."""
-    dates = {k: day for k in ("binding_contract_date", "first_payment_date", "sale_date", "placed_in_service_date")}
+    dates = {
+        k: day
+        for k in (
+            "binding_contract_date",
+            "first_payment_date",
+            "sale_date",
+            "placed_in_service_date",
+        )
+    }
     return merge(case(purchase=dates), over)
 
 
@@ -78,10 +112,15 @@ def pytest_report_header(config):
     """Say which engines this run exercises, so a skipped engine is never silent."""
     if durable_available():
         return "ira30d engines: python, durable (durable-rules importable)"
-    return "ira30d engines: python only (durable-rules not importable here; durable tests are SKIPPED)"
+    return (
+        "ira30d engines: python only (durable-rules not importable here; durable tests are SKIPPED)"
+    )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not durable_available():
-        terminalreporter.write_line("ira30d: the durable-rules engine was NOT tested in this run "
-                                    "(not importable on this Python); the python engine was.", yellow=True)
+        terminalreporter.write_line(
+            "ira30d: the durable-rules engine was NOT tested in this run "
+            "(not importable on this Python); the python engine was.",
+            yellow=True,
+        )

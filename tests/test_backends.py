@@ -1,24 +1,29 @@
 """Two engines, one rule set: identical determinations, safe under threads and long runs."""
+
 import gc
-from dataclasses import replace
 import resource
 import threading
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
+from strategies import cases
 
 import ira30d
 from ira30d import EngineError, RuleSet
 from ira30d._backends import durable_available
-from strategies import cases
 
-needs_durable = pytest.mark.skipif(not durable_available(), reason="durable-rules not importable (Python 3.13+)")
+needs_durable = pytest.mark.skipif(
+    not durable_available(), reason="durable-rules not importable (Python 3.13+)"
+)
 PLAIN = RuleSet.load(backend="python")
 
 
 def same(a, b):
     """Equal in everything but the backend that produced them."""
-    return replace(a, provenance=replace(a.provenance, backend="")) == replace(b, provenance=replace(b.provenance, backend=""))
+    return replace(a, provenance=replace(a.provenance, backend="")) == replace(
+        b, provenance=replace(b.provenance, backend="")
+    )
 
 
 @needs_durable
@@ -31,8 +36,11 @@ def test_durable_and_python_backends_agree(c):
 
 
 DURABLE = RuleSet.load(backend="durable") if durable_available() else None
-BACKENDS_UNDER_TEST = ["python"] + ([pytest.param("durable")] if durable_available() else
-                                    [pytest.param("durable", marks=needs_durable)])
+BACKENDS_UNDER_TEST = ["python"] + (
+    [pytest.param("durable")]
+    if durable_available()
+    else [pytest.param("durable", marks=needs_durable)]
+)
 
 
 def test_auto_backend_and_recorded_choice():
@@ -54,7 +62,15 @@ def _rss_kib() -> int:
 @pytest.mark.parametrize("backend", ["python"] + (["durable"] if durable_available() else []))
 def test_long_run_leaves_no_state_and_memory_flat(backend):
     rs = RuleSet.load(backend=backend)
-    cases_ = [ira30d.example(n) for n in ("minerals_half_only", "over_msrp_cap", "acquired_after_termination", "pre_2023_formula")]
+    cases_ = [
+        ira30d.example(n)
+        for n in (
+            "minerals_half_only",
+            "over_msrp_cap",
+            "acquired_after_termination",
+            "pre_2023_formula",
+        )
+    ]
     expected = [rs.evaluate(c) for c in cases_]
     n = 100_000 if backend == "durable" else 20_000
     for i in range(n // 10):
@@ -108,12 +124,15 @@ def test_session_is_cleaned_up_when_the_engine_fails_mid_evaluation(monkeypatch)
     monkeypatch.setattr(rs._backend, "_dre", Flaky())
     with pytest.raises(EngineError):
         rs.evaluate(case)
-    assert rs.evaluate(case) == expected  # the session was deleted; the next evaluation starts clean
+    assert (
+        rs.evaluate(case) == expected
+    )  # the session was deleted; the next evaluation starts clean
 
 
 @pytest.mark.parametrize("backend", BACKENDS_UNDER_TEST)
 def test_met_and_not_met_never_fire_together(backend):
-    """Both polarities of every requirement, on generated facts: at most one fires, in each engine."""
+    """Both polarities of every requirement, on generated facts: at most one fires, in each
+    engine."""
     rs = PLAIN if backend == "python" else DURABLE
     ids = [r.id for r in rs.book.requirements]
 

@@ -1,4 +1,5 @@
 """Batches: iterables, JSON Lines, DataFrames, processes, progress, summaries, plots."""
+
 import json
 import subprocess
 import sys
@@ -29,6 +30,7 @@ def test_partitions_are_pure_functions_any_split_gives_the_same_answer():
 
 def test_multiprocessing_pool_with_a_scenario_ruleset():
     import multiprocessing
+
     rs = ira30d.default_ruleset().scenario("uk_pact")
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         results = pool.starmap(evaluate_partition, [(FLEET[:4], rs), (FLEET[4:], rs)])
@@ -54,7 +56,9 @@ def test_json_lines_file_and_dataframe_in_and_out(tmp_path):
 
 def test_summary_counts_and_html():
     s = summary(evaluate_many(FLEET))
-    assert s["vehicles"] == len(FLEET) and s["eligible"] + s["not_eligible"] + s["undetermined"] == len(FLEET)
+    assert s["vehicles"] == len(FLEET) and s["eligible"] + s["not_eligible"] + s[
+        "undetermined"
+    ] == len(FLEET)
     assert s["failed"]["msrp_cap"] == 1 and s["failed"]["termination"] == 1
     assert "<table>" in s._repr_html_() and "msrp_cap" in s._repr_html_()
 
@@ -62,8 +66,12 @@ def test_summary_counts_and_html():
 def test_cli_json_lines_with_progress_bar(tmp_path):
     f = tmp_path / "fleet.jsonl"
     f.write_text("\n".join(json.dumps(c) for c in FLEET * 200) + "\n")
-    r = subprocess.run([sys.executable, "-m", "ira30d._cli", "evaluate", str(f), "--json", "--progress"],
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "ira30d._cli", "evaluate", str(f), "--json", "--progress"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert len(r.stdout.splitlines()) == len(FLEET) * 200
     assert f"{len(FLEET) * 200:,} cases" in r.stderr and "/s" in r.stderr
@@ -72,6 +80,7 @@ def test_cli_json_lines_with_progress_bar(tmp_path):
 def test_plot_shares():
     pytest.importorskip("matplotlib")
     import matplotlib
+
     matplotlib.use("Agg")
     d = ira30d.evaluate(ira30d.example("full_credit_2024"))
     fig = ira30d.plot_shares(d)
@@ -82,6 +91,7 @@ def test_plot_shares():
 
 def test_cli_processes_give_the_single_process_output(tmp_path, capsys):
     from ira30d._cli import main
+
     f = tmp_path / "fleet.jsonl"
     f.write_text("\n".join(json.dumps(c) for c in FLEET * 120) + "\n")
     assert main(["evaluate", str(f), "--json"]) == 0

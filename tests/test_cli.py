@@ -1,4 +1,5 @@
 """The ira30d command, run as a user would (a subprocess), and in-process for speed."""
+
 import json
 import subprocess
 import sys
@@ -10,7 +11,13 @@ from ira30d._cli import main
 
 
 def run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "ira30d._cli", *args], capture_output=True, text=True, input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ira30d._cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
 
 
 def test_demo_prints_every_bundled_example():
@@ -61,16 +68,25 @@ def test_schema_is_the_input_json_schema(capsys):
     assert schema["title"] == "Case" and "vehicle" in schema["properties"]
 
 
-@pytest.mark.parametrize("content, needle", [
-    ("{not json", "error"),
-    ('{"vehicle": {"vin": "X"}, "on": "2024-01-01"}', "invalid input"),
-    ('{"vehicle": {"vin": "X", "manufacturer": "M", "model": "m", "model_year": 2024, "epa_label_class": "boat"}, "on": "2024-01-01"}', "unknown_class"),
-])
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        ("{not json", "error"),
+        ('{"vehicle": {"vin": "X"}, "on": "2024-01-01"}', "invalid input"),
+        (
+            '{"vehicle": {"vin": "X", "manufacturer": "M", "model": "m", "model_year": 2024, '
+            '"epa_label_class": "boat"}, "on": "2024-01-01"}',
+            "unknown_class",
+        ),
+    ],
+)
 def test_errors_go_to_stderr_without_traceback(tmp_path, content, needle):
     f = tmp_path / "bad.json"
     f.write_text(content)
     r = run("evaluate", str(f))
-    assert r.returncode == 2 and needle in r.stderr and "Traceback" not in r.stderr and r.stdout == ""
+    assert (
+        r.returncode == 2 and needle in r.stderr and "Traceback" not in r.stderr and r.stdout == ""
+    )
 
 
 def test_missing_file_and_unknown_country(tmp_path):

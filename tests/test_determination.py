@@ -1,12 +1,13 @@
 """What a determination says and records."""
+
 import json
 from decimal import Decimal
 
 import pytest
+from conftest import case, status
 from pydantic import ValidationError
 
 import ira30d
-from conftest import case, status
 
 
 def test_missing_input_is_undetermined_and_named(rs):
@@ -21,7 +22,10 @@ def test_missing_input_never_counts_as_a_failure(rs):
     assert status(d, "qualified_manufacturer") == "undetermined" and d.verdict == "undetermined"
     # regression: the record used to show $7,500 as "the amount" of an undetermined verdict
     assert d.amount is None
-    assert (d.amount_if_undetermined_met, d.amount_if_undetermined_not_met) == (Decimal(7500), Decimal(0))
+    assert (d.amount_if_undetermined_met, d.amount_if_undetermined_not_met) == (
+        Decimal(7500),
+        Decimal(0),
+    )
     assert "$7,500 if every undetermined requirement is met, $0 if none is" in d.explain()
 
 
@@ -41,7 +45,11 @@ def test_vehicle_level_question_does_not_assess_the_buyer(rs):
 
 def test_purchase_without_buyer_is_the_maximum_credit(rs):
     d = rs.evaluate(case(buyer=None))
-    assert d.question == "purchase" and status(d, "magi_limit") == "not_applicable" and d.amount == 7500
+    assert (
+        d.question == "purchase"
+        and status(d, "magi_limit") == "not_applicable"
+        and d.amount == 7500
+    )
 
 
 def test_finding_carries_actual_required_citation_and_excerpt(rs):
@@ -62,6 +70,7 @@ def test_engine_built_records_equal_constructed_ones_field_for_field(rs):
     """Findings, provenance and determination are built without their ``__init__`` on the hot
     path: every field must be set, and the records must equal ones built the ordinary way."""
     import dataclasses
+
     d = rs.evaluate(ira30d.example("feoc_components_2024"), counterfactuals=True)
     for record in [d, d.provenance, *d.findings]:
         names = [f.name for f in dataclasses.fields(record)]
@@ -83,7 +92,11 @@ def test_provenance_records_rules_countries_input_and_backend(rs):
 def test_text_and_html_rendering(rs):
     d = rs.evaluate(ira30d.example("over_msrp_cap"))
     text = str(d)
-    assert "not eligible" in text and "[NOT MET]" in text and "exceeds the other cap of $55,000.00" in text
+    assert (
+        "not eligible" in text
+        and "[NOT MET]" in text
+        and "exceeds the other cap of $55,000.00" in text
+    )
     html = d._repr_html_()
     assert html.startswith("<div>") and "<table>" in html and "MSRP at or under" in html
 
@@ -92,11 +105,18 @@ def test_adding_gb_flips_the_critical_minerals_half_and_says_why(rs):
     ex = ira30d.example("uk_processed_lithium")
     base = rs.evaluate(ex)
     uk = rs.scenario("uk_pact").evaluate(ex)
-    assert status(base, "critical_minerals") == "not_met" and status(uk, "critical_minerals") == "met"
+    assert (
+        status(base, "critical_minerals") == "not_met" and status(uk, "critical_minerals") == "met"
+    )
     assert (base.amount, uk.amount) == (Decimal(3750), Decimal(7500))
-    assert uk.provenance.countries == "baseline+uk_pact" and uk.provenance.countries_hash != base.provenance.countries_hash
+    assert (
+        uk.provenance.countries == "baseline+uk_pact"
+        and uk.provenance.countries_hash != base.provenance.countries_hash
+    )
     reasons = [i["reason"] for i in uk.finding("critical_minerals").line_items if i["qualifies"]]
-    assert any("GB (cma_partners: US-UK critical minerals agreement (hypothetical))" in r for r in reasons)
+    assert any(
+        "GB (cma_partners: US-UK critical minerals agreement (hypothetical))" in r for r in reasons
+    )
     ad_hoc = rs.with_countries(add={"cma_partners": ["GB"]}).evaluate(ex)
     assert ad_hoc.amount == Decimal(7500) and "GB" in ad_hoc.provenance.countries
 
@@ -110,7 +130,10 @@ def test_two_rule_sets_live_side_by_side_and_can_be_rebuilt(rs):
 
 def test_user_country_file_replaces_a_list(rs, tmp_path):
     f = tmp_path / "cma.yaml"
-    f.write_text("name: cma_partners\ndescription: mine\nmembers:\n  - {code: GB, since: 2020-01-01, instrument: test}\n")
+    f.write_text(
+        "name: cma_partners\ndescription: mine\n"
+        "members:\n  - {code: GB, since: 2020-01-01, instrument: test}\n"
+    )
     d = rs.with_countries(files=[f], name="mine").evaluate(ira30d.example("uk_processed_lithium"))
     assert d.amount == 7500 and d.provenance.countries == "mine"
 
@@ -121,14 +144,17 @@ def test_unknown_country_code_suggests_one():
     assert "final_assembly_country" in str(e.value) and "did you mean GB" in str(e.value)
 
 
-@pytest.mark.parametrize("bad, field", [
-    ({"vehicle": {"gvwr_lbs": -1}}, "gvwr_lbs"),
-    ({"vehicle": {"msrp": {"base": "NaN"}}}, "base"),
-    ({"vehicle": {"msrp": {"base": "Infinity"}}}, "base"),
-    ({"vehicle": {"battery": {"capacity_kwh": "-3"}}}, "capacity_kwh"),
-    ({"purchase": {"placed_in_service_date": "2024-02-30"}}, "placed_in_service_date"),
-    ({"vehicle": {"colour": "red"}}, "colour"),
-])
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        ({"vehicle": {"gvwr_lbs": -1}}, "gvwr_lbs"),
+        ({"vehicle": {"msrp": {"base": "NaN"}}}, "base"),
+        ({"vehicle": {"msrp": {"base": "Infinity"}}}, "base"),
+        ({"vehicle": {"battery": {"capacity_kwh": "-3"}}}, "capacity_kwh"),
+        ({"purchase": {"placed_in_service_date": "2024-02-30"}}, "placed_in_service_date"),
+        ({"vehicle": {"colour": "red"}}, "colour"),
+    ],
+)
 def test_bad_input_names_the_field(bad, field):
     with pytest.raises(ValidationError) as e:
         ira30d.evaluate(case(**bad))
@@ -145,9 +171,17 @@ def test_bundled_examples_cover_the_demo_outcomes(rs):
     got = {n: rs.evaluate(ira30d.example(n)) for n in ira30d.example_names()}
     assert got["full_credit_2024"].amount == 7500
     assert got["minerals_half_only"].amount == 3750
-    assert got["feoc_components_2024"].amount == 0 and status(got["feoc_components_2024"], "feoc_components") == "not_met"
-    assert got["over_msrp_cap"].amount == 0 and status(got["over_msrp_cap"], "msrp_cap") == "not_met"
-    assert got["acquired_after_termination"].amount == 0 and status(got["acquired_after_termination"], "termination") == "not_met"
+    assert (
+        got["feoc_components_2024"].amount == 0
+        and status(got["feoc_components_2024"], "feoc_components") == "not_met"
+    )
+    assert (
+        got["over_msrp_cap"].amount == 0 and status(got["over_msrp_cap"], "msrp_cap") == "not_met"
+    )
+    assert (
+        got["acquired_after_termination"].amount == 0
+        and status(got["acquired_after_termination"], "termination") == "not_met"
+    )
     assert got["pre_2023_formula"].regime == "pre_ira" and got["pre_2023_formula"].amount == 3750
 
 

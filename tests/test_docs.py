@@ -1,4 +1,5 @@
 """Every example in docs/, the README and the package's docstrings runs."""
+
 import doctest
 import importlib
 import pkgutil
@@ -29,7 +30,9 @@ def test_docstring_examples_run(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=FLAGS)
     assert result.failed == 0
-    assert result.attempted > 0, f"{name} has no examples: a module with none is not a passing doctest"
+    assert result.attempted > 0, (
+        f"{name} has no examples: a module with none is not a passing doctest"
+    )
 
 
 def test_every_page_has_examples():
@@ -41,16 +44,25 @@ def test_every_page_has_examples():
 def test_requirement_pages_match_the_rules():
     """docs/requirements is generated from rules/: regenerate and compare, so they cannot drift."""
     from ira30d._docgen import pages
+
     expected = pages()
     folder = ROOT / "docs" / "requirements"
     assert sorted(p.name for p in folder.glob("*.md")) == sorted(expected)
     for name, text in expected.items():
-        assert (folder / name).read_text(encoding="utf-8") == text, f"{name} is stale: python -m ira30d._docgen docs/requirements"
+        assert (folder / name).read_text(encoding="utf-8") == text, (
+            f"{name} is stale: python -m ira30d._docgen docs/requirements"
+        )
 
 
 def test_the_critical_minerals_page_shows_the_legal_tests_with_citations():
     page = (ROOT / "docs" / "requirements" / "critical_minerals.md").read_text(encoding="utf-8")
-    assert "value_added_50: qualifies_when: best_share_at_least; threshold: value_added_test_share" in page
+    assert (
+        "value_added_50: qualifies_when: best_share_at_least; threshold: value_added_test_share"
+        in page
+    )
     assert "### `value_added_test_share`" in page and "- value: 0.50" in page
-    assert "recycling: [north_america]" in page and '26 U.S.C. 30D(e)(1)(A)(i)(II): "recycled in North America"' in page
+    assert (
+        "recycling: [north_america]" in page
+        and '26 U.S.C. 30D(e)(1)(A)(i)(II): "recycled in North America"' in page
+    )
     assert "### Country list `fta_partners`" in page and "| JP | 2023-03-28 |" in page

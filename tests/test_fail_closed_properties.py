@@ -1,17 +1,25 @@
 """Fail closed, as properties: taking information away never turns a finding into met, and the
 strategies behind every property reach a credit often enough to test the paths that grant one."""
+
 import copy
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from strategies import cases
 
 from ira30d import RuleSet
-from strategies import cases
 
 RS = RuleSet.load(backend="python")
 GUARDED = ("feoc_components", "feoc_minerals", "critical_minerals", "battery_components")
-ENTITY_FACTS = ("incorporated_in", "principal_place_of_business", "government_board_share",
-                "government_voting_share", "government_equity_share", "effective_control_license", "designated")
+ENTITY_FACTS = (
+    "incorporated_in",
+    "principal_place_of_business",
+    "government_board_share",
+    "government_voting_share",
+    "government_equity_share",
+    "effective_control_license",
+    "designated",
+)
 
 
 def provenance_only(c):
@@ -45,8 +53,12 @@ def test_removing_an_entity_fact_never_makes_a_finding_met(c, data):
 @given(cases(provenance=True), st.data())
 def test_removing_a_stage_entity_never_makes_a_finding_met(c, data):
     c = provenance_only(c)
-    spots = [(i, j) for i, ch in enumerate(c["vehicle"]["battery"]["mineral_chains"])
-             for j, s in enumerate(ch["stages"]) if "entity" in s]
+    spots = [
+        (i, j)
+        for i, ch in enumerate(c["vehicle"]["battery"]["mineral_chains"])
+        for j, s in enumerate(ch["stages"])
+        if "entity" in s
+    ]
     assume(spots)
     i, j = data.draw(st.sampled_from(spots))
     less = copy.deepcopy(c)
@@ -58,11 +70,16 @@ def test_removing_a_stage_entity_never_makes_a_finding_met(c, data):
 @given(cases(provenance=True), st.data(), st.sampled_from(["0", "0.5", "0.999"]))
 def test_shrinking_a_stage_share_never_makes_a_finding_met(c, data, factor):
     c = provenance_only(c)
-    spots = [(i, j) for i, ch in enumerate(c["vehicle"]["battery"]["mineral_chains"]) for j in range(len(ch["stages"]))]
+    spots = [
+        (i, j)
+        for i, ch in enumerate(c["vehicle"]["battery"]["mineral_chains"])
+        for j in range(len(ch["stages"]))
+    ]
     i, j = data.draw(st.sampled_from(spots))
     less = copy.deepcopy(c)
     stage = less["vehicle"]["battery"]["mineral_chains"][i]["stages"][j]
     from decimal import Decimal
+
     stage["share"] = str(Decimal(stage["share"]) * Decimal(factor))
     before, after = statuses(c), statuses(less)
     assert all(after[r] != "met" or before[r] == "met" for r in GUARDED), (before, after)
@@ -79,4 +96,7 @@ def test_strategies_reach_a_credit_in_at_least_a_third_of_cases():
     collect()
     assert len(seen) >= 300
     assert seen.count("eligible") >= len(seen) / 3, {v: seen.count(v) for v in set(seen)}
-    assert seen.count("not_eligible") >= len(seen) / 10 and seen.count("undetermined") >= len(seen) / 20
+    assert (
+        seen.count("not_eligible") >= len(seen) / 10
+        and seen.count("undetermined") >= len(seen) / 20
+    )

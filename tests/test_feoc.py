@@ -1,61 +1,120 @@
-"""Foreign entity of concern: each DOE test on its own, each date, unknown supplier facts, attestations."""
-import pytest
+"""Foreign entity of concern: each DOE test on its own, each date, unknown supplier facts,
+attestations."""
 
+import pytest
 from conftest import case, status
 
-CLEAR = {"incorporated_in": "KR", "principal_place_of_business": "KR", "government_board_share": "0",
-         "government_voting_share": "0", "government_equity_share": "0", "effective_control_license": False,
-         "designated": False}
+CLEAR = {
+    "incorporated_in": "KR",
+    "principal_place_of_business": "KR",
+    "government_board_share": "0",
+    "government_voting_share": "0",
+    "government_equity_share": "0",
+    "effective_control_license": False,
+    "designated": False,
+}
 
 
-def battery(entity, *, day="2025-06-01", country="KR", material=None, election=False, where="component",
-            attest=True):
-    """A 2025 case whose one component (or one mineral chain) is made by ``entity`` (CLEAR + overrides;
+def battery(
+    entity,
+    *,
+    day="2025-06-01",
+    country="KR",
+    material=None,
+    election=False,
+    where="component",
+    attest=True,
+):
+    """A 2025 case whose one component (or one mineral chain) is made by ``entity`` (CLEAR +
+    overrides;
     ``None`` for no entity). ``attest``: the manufacturer's FEOC attestation (None: none given)."""
-    dates = {k: day for k in ("binding_contract_date", "first_payment_date", "sale_date", "placed_in_service_date")}
-    cert = {"critical_minerals_share": "1", "battery_components_share": "1",  # None removes the key
-            "feoc_compliant_components": attest, "feoc_compliant_minerals": attest}
+    dates = {
+        k: day
+        for k in (
+            "binding_contract_date",
+            "first_payment_date",
+            "sale_date",
+            "placed_in_service_date",
+        )
+    }
+    cert = {
+        "critical_minerals_share": "1",
+        "battery_components_share": "1",  # None removes the key
+        "feoc_compliant_components": attest,
+        "feoc_compliant_minerals": attest,
+    }
     b = {"certified": cert, "entities": [], "impracticable_to_trace_election": election}
     ref = {}
     if entity is not None:
-        b["entities"] = [{"id": "sup", "name": "Supplier Co", **{k: v for k, v in {**CLEAR, **entity}.items() if v is not None}}]
+        b["entities"] = [
+            {
+                "id": "sup",
+                "name": "Supplier Co",
+                **{k: v for k, v in {**CLEAR, **entity}.items() if v is not None},
+            }
+        ]
         ref = {"entity": "sup"}
     if where == "component":
-        b["components"] = [{"id": "cell", "kind": "battery_cell", "value": "100", "country": country, **ref}]
+        b["components"] = [
+            {"id": "cell", "kind": "battery_cell", "value": "100", "country": country, **ref}
+        ]
     else:
-        c = {"id": "g", "mineral": "graphite", "value": "10",
-             "stages": [{"activity": "processing", "country": country, "share": "1", **ref}]}
+        c = {
+            "id": "g",
+            "mineral": "graphite",
+            "value": "10",
+            "stages": [{"activity": "processing", "country": country, "share": "1", **ref}],
+        }
         if material:
             c["material"] = material
         b["mineral_chains"] = [c]
     return case(purchase=dates, vehicle={"battery": b})
 
 
-@pytest.mark.parametrize("metric", ["government_board_share", "government_voting_share", "government_equity_share"])
+@pytest.mark.parametrize(
+    "metric", ["government_board_share", "government_voting_share", "government_equity_share"]
+)
 def test_each_25_percent_metric_on_its_own(rs, metric):
     assert status(rs.evaluate(battery({metric: "0.2499"})), "feoc_components") == "met"
     d = rs.evaluate(battery({metric: "0.25"}))
     f = d.finding("feoc_components")
     assert f.status == "not_met" and d.amount == 0
-    assert "Supplier Co" in f.line_items[0]["reason"] and metric.split("_")[1] in f.line_items[0]["reason"]
+    assert (
+        "Supplier Co" in f.line_items[0]["reason"]
+        and metric.split("_")[1] in f.line_items[0]["reason"]
+    )
 
 
 def test_metrics_are_not_added_together(rs):
-    d = rs.evaluate(battery({"government_board_share": "0.2", "government_voting_share": "0.2",
-                             "government_equity_share": "0.2"}))
+    d = rs.evaluate(
+        battery(
+            {
+                "government_board_share": "0.2",
+                "government_voting_share": "0.2",
+                "government_equity_share": "0.2",
+            }
+        )
+    )
     assert status(d, "feoc_components") == "met"
 
 
-@pytest.mark.parametrize("entity, country, needle", [
-    ({"effective_control_license": True}, "KR", "effective control"),
-    ({"designated": True}, "KR", "designated"),
-    ({"incorporated_in": "CN"}, "KR", "incorporated in CN"),
-    ({"principal_place_of_business": "RU"}, "KR", "principal place of business in RU"),
-    ({}, "CN", "activity performed in CN"),
-])
+@pytest.mark.parametrize(
+    "entity, country, needle",
+    [
+        ({"effective_control_license": True}, "KR", "effective control"),
+        ({"designated": True}, "KR", "designated"),
+        ({"incorporated_in": "CN"}, "KR", "incorporated in CN"),
+        ({"principal_place_of_business": "RU"}, "KR", "principal place of business in RU"),
+        ({}, "CN", "activity performed in CN"),
+    ],
+)
 def test_other_feoc_tests(rs, entity, country, needle):
     f = rs.evaluate(battery(entity, country=country)).finding("feoc_components")
-    assert f.status == "not_met" and needle in f.line_items[0]["reason"] and f.line_items[0]["id"] == "cell"
+    assert (
+        f.status == "not_met"
+        and needle in f.line_items[0]["reason"]
+        and f.line_items[0]["id"] == "cell"
+    )
 
 
 def test_non_feoc_entity_passes(rs):
@@ -64,9 +123,19 @@ def test_non_feoc_entity_passes(rs):
 
 # --- unknown is not compliant (regressions: these passed as "met" before) -------------------------
 
-@pytest.mark.parametrize("field", ["incorporated_in", "principal_place_of_business", "government_board_share",
-                                   "government_voting_share", "government_equity_share",
-                                   "effective_control_license", "designated"])
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "incorporated_in",
+        "principal_place_of_business",
+        "government_board_share",
+        "government_voting_share",
+        "government_equity_share",
+        "effective_control_license",
+        "designated",
+    ],
+)
 def test_an_unknown_entity_fact_is_undetermined_and_named(rs, field):
     d = rs.evaluate(battery({field: None}, attest=None))
     f = d.finding("feoc_components")
@@ -77,16 +146,27 @@ def test_an_unknown_entity_fact_is_undetermined_and_named(rs, field):
 
 def test_a_component_with_no_entity_is_undetermined(rs):
     f = rs.evaluate(battery(None, attest=None)).finding("feoc_components")
-    assert f.status == "undetermined" and f.missing_inputs == ["vehicle.battery.components[0].entity"]
+    assert f.status == "undetermined" and f.missing_inputs == [
+        "vehicle.battery.components[0].entity"
+    ]
 
 
 def test_a_stated_zero_is_not_unknown(rs):
-    assert status(rs.evaluate(battery({"government_voting_share": "0"}, attest=None)), "feoc_components") == "met"
+    assert (
+        status(
+            rs.evaluate(battery({"government_voting_share": "0"}, attest=None)), "feoc_components"
+        )
+        == "met"
+    )
 
 
 def test_a_covered_nation_decides_by_place_alone(rs):
     f = rs.evaluate(battery(None, country="CN", attest=None)).finding("feoc_components")
-    assert f.status == "not_met" and f.missing_inputs == [] and "activity performed in CN" in f.line_items[0]["reason"]
+    assert (
+        f.status == "not_met"
+        and f.missing_inputs == []
+        and "activity performed in CN" in f.line_items[0]["reason"]
+    )
 
 
 def test_a_known_feoc_decides_even_beside_unknowns(rs):
@@ -108,22 +188,41 @@ def test_an_attestation_of_non_compliance_is_never_overridden(rs):
 
 
 def test_unknown_mineral_suppliers_only_matter_once_the_mineral_rule_applies(rs):
-    assert status(rs.evaluate(battery(None, where="mineral", day="2024-12-31", attest=None)), "feoc_minerals") == "not_applicable"
-    f = rs.evaluate(battery(None, where="mineral", day="2025-01-01", attest=None)).finding("feoc_minerals")
-    assert f.status == "undetermined" and f.missing_inputs == ["vehicle.battery.mineral_chains[0].stages[0].entity"]
+    assert (
+        status(
+            rs.evaluate(battery(None, where="mineral", day="2024-12-31", attest=None)),
+            "feoc_minerals",
+        )
+        == "not_applicable"
+    )
+    f = rs.evaluate(battery(None, where="mineral", day="2025-01-01", attest=None)).finding(
+        "feoc_minerals"
+    )
+    assert f.status == "undetermined" and f.missing_inputs == [
+        "vehicle.battery.mineral_chains[0].stages[0].entity"
+    ]
 
 
 # --- dates and the impracticable-to-trace transition -------------------------------------------
 
+
 def test_mineral_feoc_starts_2025(rs):
     bad = {"incorporated_in": "CN"}
-    assert status(rs.evaluate(battery(bad, where="mineral", day="2024-12-31")), "feoc_minerals") == "not_applicable"
-    assert status(rs.evaluate(battery(bad, where="mineral", day="2025-01-01")), "feoc_minerals") == "not_met"
+    assert (
+        status(rs.evaluate(battery(bad, where="mineral", day="2024-12-31")), "feoc_minerals")
+        == "not_applicable"
+    )
+    assert (
+        status(rs.evaluate(battery(bad, where="mineral", day="2025-01-01")), "feoc_minerals")
+        == "not_met"
+    )
 
 
 def test_component_feoc_starts_2024(rs):
     bad = {"incorporated_in": "CN"}
-    assert status(rs.evaluate(battery(bad, day="2023-12-31")), "feoc_components") == "not_applicable"
+    assert (
+        status(rs.evaluate(battery(bad, day="2023-12-31")), "feoc_components") == "not_applicable"
+    )
     assert status(rs.evaluate(battery(bad, day="2024-01-01")), "feoc_components") == "not_met"
 
 
@@ -139,21 +238,47 @@ def test_impracticable_to_trace_transition_and_its_end(rs):
     d = rs.evaluate(_with(battery(bad, day="2026-12-31", **kw), contract))
     f = d.finding("feoc_minerals")
     assert f.status == "met" and f.exception == "impracticable_to_trace"
-    assert status(rs.evaluate(_with(battery(bad, day="2027-01-01", **kw), contract)), "feoc_minerals") == "not_met"
+    assert (
+        status(rs.evaluate(_with(battery(bad, day="2027-01-01", **kw), contract)), "feoc_minerals")
+        == "not_met"
+    )
 
 
-@pytest.mark.parametrize("material, excluded", [("graphite", True), ("electrolyte_salt", True), ("electrode_binder", True),
-                                                ("electrolyte_additive", True), ("cathode_active_material", False)])
+@pytest.mark.parametrize(
+    "material, excluded",
+    [
+        ("graphite", True),
+        ("electrolyte_salt", True),
+        ("electrode_binder", True),
+        ("electrolyte_additive", True),
+        ("cathode_active_material", False),
+    ],
+)
 def test_the_impracticable_to_trace_materials(rs, material, excluded):
-    d = rs.evaluate(battery({"incorporated_in": "CN"}, where="mineral", material=material, election=True))
+    d = rs.evaluate(
+        battery({"incorporated_in": "CN"}, where="mineral", material=material, election=True)
+    )
     assert status(d, "feoc_minerals") == ("met" if excluded else "not_met")
 
 
 def test_transition_needs_the_election_and_an_impracticable_material(rs):
     bad = {"incorporated_in": "CN"}
-    assert status(rs.evaluate(battery(bad, where="mineral", material="graphite", election=False)), "feoc_minerals") == "not_met"
-    assert status(rs.evaluate(battery(bad, where="mineral", material="cathode_active_material", election=True)),
-                  "feoc_minerals") == "not_met"
+    assert (
+        status(
+            rs.evaluate(battery(bad, where="mineral", material="graphite", election=False)),
+            "feoc_minerals",
+        )
+        == "not_met"
+    )
+    assert (
+        status(
+            rs.evaluate(
+                battery(bad, where="mineral", material="cathode_active_material", election=True)
+            ),
+            "feoc_minerals",
+        )
+        == "not_met"
+    )
 
 
 def test_unknown_suppliers_of_impracticable_materials_are_excluded_under_the_election(rs):
@@ -164,8 +289,11 @@ def test_unknown_suppliers_of_impracticable_materials_are_excluded_under_the_ele
 
 # --- attestation consistency -------------------------------------------------------------------
 
+
 def test_attestation_contradicted_by_provenance_is_reported(rs):
-    d = rs.evaluate(battery({"incorporated_in": "CN"}))  # attested compliant, but the maker is a FEOC
+    d = rs.evaluate(
+        battery({"incorporated_in": "CN"})
+    )  # attested compliant, but the maker is a FEOC
     assert status(d, "feoc_components") == "not_met"
     f = d.finding("feoc_components_attestation")
     assert f.status == "not_met" and "contradicts" in f.explanation
@@ -173,7 +301,20 @@ def test_attestation_contradicted_by_provenance_is_reported(rs):
 
 
 def test_the_mineral_attestation_check_applies_only_with_the_mineral_rule(rs):
-    """Regression: in 2024 a mineral attestation was checked though the mineral FEOC rule starts in 2025."""
+    """Regression: in 2024 a mineral attestation was checked though the mineral FEOC rule starts in
+    2025."""
     bad = {"incorporated_in": "CN"}
-    assert status(rs.evaluate(battery(bad, where="mineral", day="2024-06-01")), "feoc_minerals_attestation") == "not_applicable"
-    assert status(rs.evaluate(battery(bad, where="mineral", day="2025-01-01")), "feoc_minerals_attestation") == "not_met"
+    assert (
+        status(
+            rs.evaluate(battery(bad, where="mineral", day="2024-06-01")),
+            "feoc_minerals_attestation",
+        )
+        == "not_applicable"
+    )
+    assert (
+        status(
+            rs.evaluate(battery(bad, where="mineral", day="2025-01-01")),
+            "feoc_minerals_attestation",
+        )
+        == "not_met"
+    )

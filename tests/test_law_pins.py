@@ -1,25 +1,52 @@
 """Facts of law pinned with their own literals (never read from rules/): if someone drops an FTA
 partner, moves Japan's start by a day, edits a phase-out schedule or the EPA class map, a test
 here fails. Each dated start gets a pair of cases: the day before and the day of."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from conftest import case, on, status
 
 import ira30d
-from conftest import case, on, status
 from ira30d import InputError
 
-FTA = {"AU": "2005-01-01", "BH": "2006-08-01", "CA": "2020-07-01", "CL": "2004-01-01", "CO": "2012-05-15",
-       "CR": "2009-01-01", "DO": "2007-03-01", "SV": "2006-03-01", "GT": "2006-07-01", "HN": "2006-04-01",
-       "IL": "1985-08-19", "JO": "2001-12-17", "KR": "2012-03-15", "MX": "2020-07-01", "MA": "2006-01-01",
-       "NI": "2006-04-01", "OM": "2009-01-01", "PA": "2012-10-31", "PE": "2009-02-01", "SG": "2004-01-01"}
+FTA = {
+    "AU": "2005-01-01",
+    "BH": "2006-08-01",
+    "CA": "2020-07-01",
+    "CL": "2004-01-01",
+    "CO": "2012-05-15",
+    "CR": "2009-01-01",
+    "DO": "2007-03-01",
+    "SV": "2006-03-01",
+    "GT": "2006-07-01",
+    "HN": "2006-04-01",
+    "IL": "1985-08-19",
+    "JO": "2001-12-17",
+    "KR": "2012-03-15",
+    "MX": "2020-07-01",
+    "MA": "2006-01-01",
+    "NI": "2006-04-01",
+    "OM": "2009-01-01",
+    "PA": "2012-10-31",
+    "PE": "2009-02-01",
+    "SG": "2004-01-01",
+}
 CMA = {"JP": "2023-03-28"}
 COVERED = {"CN": "2021-11-15", "RU": "2021-11-15", "KP": "2021-11-15", "IR": "2021-11-15"}
-CLEAR = {"id": "ok", "name": "Clear Co", "incorporated_in": "US", "principal_place_of_business": "US",
-         "government_board_share": "0", "government_voting_share": "0", "government_equity_share": "0",
-         "effective_control_license": False, "designated": False}
+CLEAR = {
+    "id": "ok",
+    "name": "Clear Co",
+    "incorporated_in": "US",
+    "principal_place_of_business": "US",
+    "government_board_share": "0",
+    "government_voting_share": "0",
+    "government_equity_share": "0",
+    "effective_control_license": False,
+    "designated": False,
+}
 
 
 def members(name):
@@ -27,19 +54,35 @@ def members(name):
     return {m.code: (m.since.isoformat() if m.since else None) for m in cl.members}
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("fta_partners", FTA), ("cma_partners", CMA), ("covered_nations", COVERED),
-    ("north_america", {"US": None, "CA": None, "MX": None}), ("united_states", {"US": None})])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("fta_partners", FTA),
+        ("cma_partners", CMA),
+        ("covered_nations", COVERED),
+        ("north_america", {"US": None, "CA": None, "MX": None}),
+        ("united_states", {"US": None}),
+    ],
+)
 def test_every_country_list_exactly(name, expected):
     assert members(name) == expected
 
 
 def processed_in(country, day):
     """A vehicle-level question on ``day`` whose one mineral chain is processed in ``country``."""
-    chain = {"id": "c", "mineral": "lithium", "value": "100",
-             "stages": [{"activity": "processing", "country": country, "share": "1", "entity": "ok"}]}
-    return {"vehicle": {**case()["vehicle"], "battery": {"capacity_kwh": "60", "entities": [CLEAR],
-                                                         "mineral_chains": [chain]}}, "on": day}
+    chain = {
+        "id": "c",
+        "mineral": "lithium",
+        "value": "100",
+        "stages": [{"activity": "processing", "country": country, "share": "1", "entity": "ok"}],
+    }
+    return {
+        "vehicle": {
+            **case()["vehicle"],
+            "battery": {"capacity_kwh": "60", "entities": [CLEAR], "mineral_chains": [chain]},
+        },
+        "on": day,
+    }
 
 
 @pytest.mark.parametrize("code, since", sorted({**FTA, **CMA}.items()))
@@ -52,14 +95,31 @@ def test_each_partner_counts_from_its_first_day(rs, code, since):
 
 
 def test_japan_counts_from_2023_03_28_not_a_day_earlier(rs):
-    assert Fraction(rs.evaluate(processed_in("JP", "2023-03-27")).figures["critical_minerals_share"]) == 0
-    assert Fraction(rs.evaluate(processed_in("JP", "2023-03-28")).figures["critical_minerals_share"]) == 1
+    assert (
+        Fraction(rs.evaluate(processed_in("JP", "2023-03-27")).figures["critical_minerals_share"])
+        == 0
+    )
+    assert (
+        Fraction(rs.evaluate(processed_in("JP", "2023-03-28")).figures["critical_minerals_share"])
+        == 1
+    )
 
 
 def made_in(country, day):
-    cell = {"id": "cell", "kind": "battery_cell", "value": "100", "country": country, "entity": "ok"}
-    return {"vehicle": {**case()["vehicle"], "battery": {"capacity_kwh": "60", "entities": [CLEAR],
-                                                         "components": [cell]}}, "on": day}
+    cell = {
+        "id": "cell",
+        "kind": "battery_cell",
+        "value": "100",
+        "country": country,
+        "entity": "ok",
+    }
+    return {
+        "vehicle": {
+            **case()["vehicle"],
+            "battery": {"capacity_kwh": "60", "entities": [CLEAR], "components": [cell]},
+        },
+        "on": day,
+    }
 
 
 @pytest.mark.parametrize("code", sorted(COVERED))
@@ -68,12 +128,29 @@ def test_each_covered_nation_from_its_first_day(rs, code):
     assert rs.evaluate(made_in(code, "2021-11-15")).facts["feoc_components"] == "1"
 
 
-@pytest.mark.parametrize("label, cap", [
-    ("small_suv", 80000), ("standard_suv", 80000), ("small_pickup", 80000), ("standard_pickup", 80000),
-    ("minivan", 80000), ("van", 80000), ("two_seater", 55000), ("minicompact", 55000), ("subcompact", 55000),
-    ("compact", 55000), ("midsize", 55000), ("large", 55000), ("small_station_wagon", 55000),
-    ("midsize_station_wagon", 55000), ("large_station_wagon", 55000), ("special_purpose_vehicle", 55000),
-    ("Special Purpose Vehicle", 55000), ("Small SUV", 80000)])
+@pytest.mark.parametrize(
+    "label, cap",
+    [
+        ("small_suv", 80000),
+        ("standard_suv", 80000),
+        ("small_pickup", 80000),
+        ("standard_pickup", 80000),
+        ("minivan", 80000),
+        ("van", 80000),
+        ("two_seater", 55000),
+        ("minicompact", 55000),
+        ("subcompact", 55000),
+        ("compact", 55000),
+        ("midsize", 55000),
+        ("large", 55000),
+        ("small_station_wagon", 55000),
+        ("midsize_station_wagon", 55000),
+        ("large_station_wagon", 55000),
+        ("special_purpose_vehicle", 55000),
+        ("Special Purpose Vehicle", 55000),
+        ("Small SUV", 80000),
+    ],
+)
 def test_epa_label_class_map(rs, label, cap):
     at = rs.evaluate(case(vehicle={"epa_label_class": label, "msrp": {"base": str(cap)}}))
     over = rs.evaluate(case(vehicle={"epa_label_class": label, "msrp": {"base": str(cap + 1)}}))
@@ -89,19 +166,25 @@ def test_an_unknown_label_class_is_an_error_listing_the_known_ones(rs):
 
 # --- exact comparisons: rounding is for display only ------------------------------------------
 
+
 def test_magi_a_fraction_of_a_cent_over_exceeds_the_limit(rs):
     y = {"filing_status": "single", "magi": "150000.004"}
     d = rs.evaluate(case(buyer={"current_year": y, "preceding_year": y}))
     f = d.finding("magi_limit")
     assert f.status == "not_met" and "$150,000.004" in f.explanation
     at = {"filing_status": "single", "magi": "150000.000"}
-    assert status(rs.evaluate(case(buyer={"current_year": at, "preceding_year": at})), "magi_limit") == "met"
+    assert (
+        status(rs.evaluate(case(buyer={"current_year": at, "preceding_year": at})), "magi_limit")
+        == "met"
+    )
 
 
 def test_msrp_a_fraction_of_a_cent_over_exceeds_the_cap(rs):
     d = rs.evaluate(case(vehicle={"epa_label_class": "midsize", "msrp": {"base": "55000.001"}}))
-    assert status(d, "msrp_cap") == "not_met" and d.finding("msrp_cap").actual == {"msrp": "$55,000.001",
-                                                                                     "msrp_class": "other"}
+    assert status(d, "msrp_cap") == "not_met" and d.finding("msrp_cap").actual == {
+        "msrp": "$55,000.001",
+        "msrp_class": "other",
+    }
 
 
 def test_a_share_a_hair_under_60_percent_is_below_it(rs):
@@ -111,32 +194,62 @@ def test_a_share_a_hair_under_60_percent_is_below_it(rs):
 
 # --- the 2023-01-01 windows -----------------------------------------------------------------
 
-@pytest.mark.parametrize("rid, bad", [
-    ("seller_report", {"purchase": {"seller_report": False}}),
-    ("qualified_manufacturer", {"vehicle": {"qualified_manufacturer": False}}),
-    ("msrp_cap", {"vehicle": {"epa_label_class": "midsize", "msrp": {"base": "60000"}}}),
-    ("magi_limit", {"buyer": {"current_year": {"filing_status": "single", "magi": "200000"},
-                              "preceding_year": {"filing_status": "single", "magi": "200000"}}}),
-    ("battery_capacity", {"vehicle": {"battery": {"capacity_kwh": "6"}}}),
-])
+
+@pytest.mark.parametrize(
+    "rid, bad",
+    [
+        ("seller_report", {"purchase": {"seller_report": False}}),
+        ("qualified_manufacturer", {"vehicle": {"qualified_manufacturer": False}}),
+        ("msrp_cap", {"vehicle": {"epa_label_class": "midsize", "msrp": {"base": "60000"}}}),
+        (
+            "magi_limit",
+            {
+                "buyer": {
+                    "current_year": {"filing_status": "single", "magi": "200000"},
+                    "preceding_year": {"filing_status": "single", "magi": "200000"},
+                }
+            },
+        ),
+        ("battery_capacity", {"vehicle": {"battery": {"capacity_kwh": "6"}}}),
+    ],
+)
 def test_the_ira_requirements_start_with_2023(rs, rid, bad):
     assert status(rs.evaluate(on("2022-12-31", **bad)), rid) in ("not_applicable", "met")
     assert status(rs.evaluate(on("2023-01-01", **bad)), rid) == "not_met"
 
 
 def test_the_phase_out_applies_only_before_2023(rs):
-    assert status(rs.evaluate(on("2022-12-31", vehicle={"manufacturer": "Tesla"})), "manufacturer_phaseout") == "not_met"
-    assert status(rs.evaluate(on("2023-01-01", vehicle={"manufacturer": "Tesla"})), "manufacturer_phaseout") == "not_applicable"
+    assert (
+        status(
+            rs.evaluate(on("2022-12-31", vehicle={"manufacturer": "Tesla"})),
+            "manufacturer_phaseout",
+        )
+        == "not_met"
+    )
+    assert (
+        status(
+            rs.evaluate(on("2023-01-01", vehicle={"manufacturer": "Tesla"})),
+            "manufacturer_phaseout",
+        )
+        == "not_applicable"
+    )
 
 
 # --- verdicts that must stay undetermined --------------------------------------------------------
 
+
 def test_an_undetermined_credit_part_makes_the_verdict_undetermined(rs):
     c = case(vehicle={"battery": {"certified": {"critical_minerals_share": None}}})
     d = rs.evaluate(c)
-    assert status(d, "critical_minerals") == "undetermined" and status(d, "battery_components") == "met"
+    assert (
+        status(d, "critical_minerals") == "undetermined"
+        and status(d, "battery_components") == "met"
+    )
     assert d.verdict == "undetermined" and d.amount is None
-    assert (d.amount_if_undetermined_met, d.amount_if_undetermined_not_met) == (Decimal(7500), Decimal(3750))
+    assert (d.amount_if_undetermined_met, d.amount_if_undetermined_not_met) == (
+        Decimal(7500),
+        Decimal(3750),
+    )
 
 
 def test_an_outcome_the_same_on_every_date_is_decided(rs):
@@ -149,25 +262,51 @@ def test_an_outcome_the_same_on_every_date_is_decided(rs):
 
 # --- the traced method takes the best activity -------------------------------------------------
 
+
 def test_traced_method_takes_the_largest_qualifying_activity_share(rs):
-    chain = {"id": "c", "mineral": "nickel", "value": "1000", "stages": [
-        {"activity": "extraction", "country": "AU", "share": "1"},
-        {"activity": "processing", "country": "CN", "share": "0.7"},
-        {"activity": "processing", "country": "KR", "share": "0.3"}]}
+    chain = {
+        "id": "c",
+        "mineral": "nickel",
+        "value": "1000",
+        "stages": [
+            {"activity": "extraction", "country": "AU", "share": "1"},
+            {"activity": "processing", "country": "CN", "share": "0.7"},
+            {"activity": "processing", "country": "KR", "share": "0.3"},
+        ],
+    }
     c = case(vehicle={"battery": {"certified": None, "mineral_chains": [chain]}})
-    assert Fraction(rs.evaluate(c, method="traced_qualifying_value").figures["critical_minerals_share"]) == 1
+    assert (
+        Fraction(
+            rs.evaluate(c, method="traced_qualifying_value").figures["critical_minerals_share"]
+        )
+        == 1
+    )
     assert Fraction(rs.evaluate(c, method="value_added_50").figures["critical_minerals_share"]) == 1
 
 
-@pytest.mark.parametrize("processing, va50, traced", [("0.5", 1, Fraction(1, 2)), ("0.4999", 0, Fraction(4999, 10000))])
-def test_value_added_test_is_of_the_whole_activity_not_the_listed_part(rs, processing, va50, traced):
-    """Regression: shares that leave part of an activity unaccounted for count that part as not qualifying."""
-    chain = {"id": "c", "mineral": "lithium", "value": "100",
-             "stages": [{"activity": "processing", "country": "US", "share": processing}]}
+@pytest.mark.parametrize(
+    "processing, va50, traced", [("0.5", 1, Fraction(1, 2)), ("0.4999", 0, Fraction(4999, 10000))]
+)
+def test_value_added_test_is_of_the_whole_activity_not_the_listed_part(
+    rs, processing, va50, traced
+):
+    """Regression: shares that leave part of an activity unaccounted for count that part as not
+    qualifying."""
+    chain = {
+        "id": "c",
+        "mineral": "lithium",
+        "value": "100",
+        "stages": [{"activity": "processing", "country": "US", "share": processing}],
+    }
     c = case(vehicle={"battery": {"certified": None, "mineral_chains": [chain]}})
     a = rs.evaluate(c, method="value_added_50")
     assert Fraction(a.figures["critical_minerals_share"]) == va50
-    assert Fraction(rs.evaluate(c, method="traced_qualifying_value").figures["critical_minerals_share"]) == traced
+    assert (
+        Fraction(
+            rs.evaluate(c, method="traced_qualifying_value").figures["critical_minerals_share"]
+        )
+        == traced
+    )
     item = a.finding("critical_minerals").line_items[0]
     if va50 == 0:
         assert "not accounted for (counts as not qualifying)" in item["reason"]
@@ -175,24 +314,39 @@ def test_value_added_test_is_of_the_whole_activity_not_the_listed_part(rs, proce
 
 def test_shares_over_the_whole_are_an_input_error_naming_the_chain(rs):
     from pydantic import ValidationError
-    chain = {"id": "li_7", "mineral": "lithium", "value": "100", "stages": [
-        {"activity": "processing", "country": "US", "share": "0.6"},
-        {"activity": "processing", "country": "CN", "share": "0.5"}]}
+
+    chain = {
+        "id": "li_7",
+        "mineral": "lithium",
+        "value": "100",
+        "stages": [
+            {"activity": "processing", "country": "US", "share": "0.6"},
+            {"activity": "processing", "country": "CN", "share": "0.5"},
+        ],
+    }
     with pytest.raises(ValidationError) as e:
         rs.evaluate(case(vehicle={"battery": {"mineral_chains": [chain]}}))
-    assert "chain 'li_7': the processing shares add up to 1.1, more than the whole (1)" in str(e.value)
+    assert "chain 'li_7': the processing shares add up to 1.1, more than the whole (1)" in str(
+        e.value
+    )
 
 
 def test_old_value_added_input_says_what_replaced_it(rs):
     from pydantic import ValidationError
-    chain = {"id": "c", "mineral": "lithium", "value": "100",
-             "stages": [{"activity": "processing", "country": "US", "value_added": "40"}]}
+
+    chain = {
+        "id": "c",
+        "mineral": "lithium",
+        "value": "100",
+        "stages": [{"activity": "processing", "country": "US", "value_added": "40"}],
+    }
     with pytest.raises(ValidationError) as e:
         rs.evaluate(case(vehicle={"battery": {"mineral_chains": [chain]}}))
     assert "'value_added' was replaced by 'share'" in str(e.value)
 
 
-# --- certifications say how they were computed -----------------------------------------------------
+# --- certifications say how they were computed ----------------------------------------------
+
 
 def test_certification_method_and_period_are_used_and_recorded(rs):
     d = rs.evaluate(ira30d.example("minerals_half_only"))
@@ -202,21 +356,32 @@ def test_certification_method_and_period_are_used_and_recorded(rs):
 
 
 def test_the_certification_check_computes_by_the_certified_method(rs):
-    chain = {"id": "c", "mineral": "lithium", "value": "100",
-             "stages": [{"activity": "processing", "country": "US", "share": "0.6"},
-                        {"activity": "processing", "country": "CN", "share": "0.4"}]}
+    chain = {
+        "id": "c",
+        "mineral": "lithium",
+        "value": "100",
+        "stages": [
+            {"activity": "processing", "country": "US", "share": "0.6"},
+            {"activity": "processing", "country": "CN", "share": "0.4"},
+        ],
+    }
     cert = {"critical_minerals_share": "0.6", "method": "traced_qualifying_value"}
     d = rs.evaluate(case(vehicle={"battery": {"certified": cert, "mineral_chains": [chain]}}))
     assert Fraction(d.figures["critical_minerals_share"]) == 1  # the default method, 50% test
-    assert status(d, "critical_minerals_certification") == "met"  # 0.6 traced agrees with 0.6 certified
+    assert (
+        status(d, "critical_minerals_certification") == "met"
+    )  # 0.6 traced agrees with 0.6 certified
 
 
 # --- citations: the law's words, or a paraphrase shown as one ------------------------------------
 
+
 def test_seller_report_is_furnished_by_the_seller(rs):
     f = rs.evaluate(case()).finding("seller_report")
-    assert f.excerpt == ("with respect to which the person who sells any vehicle to the taxpayer furnishes a report "
-                         "to the taxpayer and to the Secretary")
+    assert f.excerpt == (
+        "with respect to which the person who sells any vehicle to the taxpayer furnishes a report "
+        "to the taxpayer and to the Secretary"
+    )
 
 
 def test_pre_ira_acquisition_date_cites_arra_1141c_as_a_paraphrase(rs):
@@ -226,9 +391,14 @@ def test_pre_ira_acquisition_date_cites_arra_1141c_as_a_paraphrase(rs):
 
 def test_the_irs_payment_wording():
     p = ira30d.default_ruleset().book.parameters["acquisition_payment_kinds"]
-    assert p.spec.reference[0].excerpt == "A payment includes a nominal downpayment or a vehicle trade-in."
+    assert (
+        p.spec.reference[0].excerpt
+        == "A payment includes a nominal downpayment or a vehicle trade-in."
+    )
 
 
 def test_covered_nations_are_confirmed_by_the_statute():
     cl = ira30d.default_ruleset().countries.lists["covered_nations"]
-    assert {m.confidence for m in cl.members} == {"C"} and all("4872(d)(2)" in m.instrument for m in cl.members)
+    assert {m.confidence for m in cl.members} == {"C"} and all(
+        "4872(d)(2)" in m.instrument for m in cl.members
+    )

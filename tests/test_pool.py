@@ -1,5 +1,6 @@
 """Shared batteries: one validation per distinct battery, one measure per period of unchanged law,
 and results identical to evaluating every case on its own."""
+
 import copy
 import json
 from datetime import date, timedelta
@@ -8,19 +9,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from strategies import EDGE_DAYS, cases, days
 
 import ira30d
 from ira30d import RuleSet
 from ira30d._models import Case
 from ira30d._pool import BatteryPool
-from strategies import EDGE_DAYS, cases, days
 
 
 def on_day(c, day):
     """The case re-dated to ``day`` (purchase dates, or the vehicle-level date)."""
     c = copy.deepcopy(c)
     if "purchase" in c:
-        for k in ("binding_contract_date", "first_payment_date", "sale_date", "placed_in_service_date"):
+        for k in (
+            "binding_contract_date",
+            "first_payment_date",
+            "sale_date",
+            "placed_in_service_date",
+        ):
             c["purchase"][k] = day.isoformat()
     else:
         c["on"] = day.isoformat()
@@ -42,8 +48,8 @@ def test_a_shared_battery_gives_each_case_its_own_answer(c, when):
     rule set gives what a fresh rule set gives each case validated on its own."""
     fleet = [on_day(c, d) for d in when + when[::-1]]
     warm, pool = RuleSet.load(backend="python"), BatteryPool()
-    got = [outcome(lambda: warm.evaluate(pool.case(x))) for x in fleet]
-    want = [outcome(lambda: RuleSet.load(backend="python").evaluate(x)) for x in fleet]
+    got = [outcome(lambda x=x: warm.evaluate(pool.case(x))) for x in fleet]
+    want = [outcome(lambda x=x: RuleSet.load(backend="python").evaluate(x)) for x in fleet]
     assert got == want
     assert pool.hits == len(fleet) - 1
 
@@ -62,7 +68,10 @@ def test_the_measure_cache_follows_a_country_list_change_to_the_day():
     a, b2 = pool.case(on), pool.case(before)
     assert a.vehicle.battery is b2.vehicle.battery
     shares = [rs.evaluate(x).figures.get("critical_minerals_share") for x in (a, b2)]
-    assert shares == [RuleSet.load(backend="python").evaluate(x).figures.get("critical_minerals_share") for x in (on, before)]
+    assert shares == [
+        RuleSet.load(backend="python").evaluate(x).figures.get("critical_minerals_share")
+        for x in (on, before)
+    ]
     assert shares[0] != shares[1]
     without = rs.scenario("without_japan")
     assert without.evaluate(a).figures["critical_minerals_share"] != shares[0]
@@ -112,11 +121,14 @@ def test_json_text_through_the_pool_validates_as_pydantic_does(c, day):
 
 def test_batches_use_the_pool_and_match_single_evaluation():
     designs = [ira30d.example(n) for n in ira30d.example_names()]
-    fleet = [on_day(designs[k % len(designs)], date(2024, 1, 1) + timedelta(days=k * 7))
-             for k in range(60)]
+    fleet = [
+        on_day(designs[k % len(designs)], date(2024, 1, 1) + timedelta(days=k * 7))
+        for k in range(60)
+    ]
     rs = RuleSet.load(backend="python")
-    assert [d.to_json() for d in ira30d.evaluate_many(fleet, ruleset=rs)] == \
-        [RuleSet.load(backend="python").evaluate(x).to_json() for x in fleet]
+    assert [d.to_json() for d in ira30d.evaluate_many(fleet, ruleset=rs)] == [
+        RuleSet.load(backend="python").evaluate(x).to_json() for x in fleet
+    ]
 
 
 def test_the_pool_keeps_the_most_recently_used_designs():
@@ -130,7 +142,9 @@ def test_the_pool_keeps_the_most_recently_used_designs():
     pool = BatteryPool(size=2)
     first_a = pool.case(copy.deepcopy(a)).vehicle.battery
     first_b = pool.case(copy.deepcopy(b)).vehicle.battery
-    assert pool.case(copy.deepcopy(a)).vehicle.battery is first_a  # a used again: b is now the oldest
+    assert (
+        pool.case(copy.deepcopy(a)).vehicle.battery is first_a
+    )  # a used again: b is now the oldest
     pool.case(copy.deepcopy(c))  # full: b goes
     assert pool.case(copy.deepcopy(a)).vehicle.battery is first_a
     assert pool.case(copy.deepcopy(b)).vehicle.battery is not first_b

@@ -1,4 +1,5 @@
 """Rule files are data: malformed ones fail at load with the file and the path inside it."""
+
 import shutil
 from pathlib import Path
 
@@ -40,17 +41,50 @@ def test_installed_package_finds_its_own_rules():
     assert ira30d.rules_dir() == here / "rules"
 
 
-@pytest.mark.parametrize("file, old, new, where", [
-    ("parameters/vehicle.yaml", "    2023-01-01: 7", "    2023-01-01: seven", "battery_min_kwh.values"),
-    ("requirements/vehicle.yaml", "fact: gvwr_lbs, lt:", "fact: gvwr_pounds, lt:", "gvwr.condition"),
-    ("requirements/vehicle.yaml", "{param: gvwr_limit_lbs}", "{param: gvwr_limit}", "gvwr.condition"),
-    ("requirements/vehicle.yaml", "  citation: 26 U.S.C. 30D(d)(1)(E)\n", "", "citation"),
-    ("countries/fta_partners.yaml", "code: AU", "code: XX", "members[0].code"),
-    ("regimes.yaml", "before: {param: sourcing_from}", "before: {param: feoc_components_after}", "sourcing.window"),
-    ("regimes.yaml", "from: {param: sourcing_from}}", "from: {param: sourcing}}", "sourcing.window.from"),
-    ("parameters/content.yaml", "2024-01-01: 0.50\n", "2024-01-01: 0.5000001\n", "critical_minerals_required_share.values"),
-    ("requirements/price_income.yaml", "kind: gate", "kind: maybe", "kind"),
-])
+@pytest.mark.parametrize(
+    "file, old, new, where",
+    [
+        (
+            "parameters/vehicle.yaml",
+            "    2023-01-01: 7",
+            "    2023-01-01: seven",
+            "battery_min_kwh.values",
+        ),
+        (
+            "requirements/vehicle.yaml",
+            "fact: gvwr_lbs, lt:",
+            "fact: gvwr_pounds, lt:",
+            "gvwr.condition",
+        ),
+        (
+            "requirements/vehicle.yaml",
+            "{param: gvwr_limit_lbs}",
+            "{param: gvwr_limit}",
+            "gvwr.condition",
+        ),
+        ("requirements/vehicle.yaml", "  citation: 26 U.S.C. 30D(d)(1)(E)\n", "", "citation"),
+        ("countries/fta_partners.yaml", "code: AU", "code: XX", "members[0].code"),
+        (
+            "regimes.yaml",
+            "before: {param: sourcing_from}",
+            "before: {param: feoc_components_after}",
+            "sourcing.window",
+        ),
+        (
+            "regimes.yaml",
+            "from: {param: sourcing_from}}",
+            "from: {param: sourcing}}",
+            "sourcing.window.from",
+        ),
+        (
+            "parameters/content.yaml",
+            "2024-01-01: 0.50\n",
+            "2024-01-01: 0.5000001\n",
+            "critical_minerals_required_share.values",
+        ),
+        ("requirements/price_income.yaml", "kind: gate", "kind: maybe", "kind"),
+    ],
+)
 def test_malformed_rule_file_names_file_and_path(rules, file, old, new, where):
     edit(rules / file, old, new)
     err = load_error(rules)
@@ -58,7 +92,11 @@ def test_malformed_rule_file_names_file_and_path(rules, file, old, new, where):
 
 
 def test_python_tag_is_refused(rules):
-    edit(rules / "parameters/vehicle.yaml", "unit: lbs", "unit: !!python/object/apply:os.system ['true']")
+    edit(
+        rules / "parameters/vehicle.yaml",
+        "unit: lbs",
+        "unit: !!python/object/apply:os.system ['true']",
+    )
     err = load_error(rules)
     assert err.file == "parameters/vehicle.yaml" and "line" in err.path
 
@@ -90,21 +128,53 @@ def test_no_law_numbers_in_python_sources():
     """Dates, amounts and caps of the law live in rules/, never in code (docstrings excepted)."""
     import ast
     import re
-    law_numbers = {417, 2500, 3750, 3751, 7500, 14000, 55000, 80000, 150000, 225000, 300000, 2022, 2023, 2024, 2025, 2026, 2027}
+
+    law_numbers = {
+        417,
+        2500,
+        3750,
+        3751,
+        7500,
+        14000,
+        55000,
+        80000,
+        150000,
+        225000,
+        300000,
+        2022,
+        2023,
+        2024,
+        2025,
+        2026,
+        2027,
+    }
     offenders = []
     for py in Path(ira30d.__file__).parent.glob("*.py"):
         tree = ast.parse(py.read_text())
-        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
-                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        docstrings = {
+            id(n.body[0].value)
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef))
+            and n.body
+            and isinstance(n.body[0], ast.Expr)
+            and isinstance(n.body[0].value, ast.Constant)
+        }
         for node in ast.walk(tree):
             if not isinstance(node, ast.Constant) or id(node) in docstrings:
                 continue
-            if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) and node.value in law_numbers:
+            if (
+                isinstance(node.value, (int, float))
+                and not isinstance(node.value, bool)
+                and node.value in law_numbers
+            ):
                 offenders.append(f"{py.name}:{node.lineno}: {node.value}")
             if isinstance(node.value, str) and re.search(r"\b(19|20)\d\d-\d\d-\d\d\b", node.value):
                 offenders.append(f"{py.name}:{node.lineno}: {node.value!r}")
-            if isinstance(node.value, str) and re.fullmatch(r"[A-Z]{2}", node.value) and node.value not in {"UK", "EL", "GR", "GB"}:
+            if (
+                isinstance(node.value, str)
+                and re.fullmatch(r"[A-Z]{2}", node.value)
+                and node.value not in {"UK", "EL", "GR", "GB"}
+            ):
                 offenders.append(f"{py.name}:{node.lineno}: country {node.value!r}")
     assert offenders == [], offenders
 
@@ -120,22 +190,56 @@ def test_a_renamed_parameter_the_code_reads_fails_at_load(rules):
     assert e.path == "feoc_tests" and "the code reads this parameter" in e.reason
 
 
-@pytest.mark.parametrize("file, old, new, where", [
-    ("parameters/feoc.yaml", "feoc_government_share:", "feoc_gov_share:",
-     "feoc_tests.values[0].government_board_share.threshold"),
-    ("parameters/feoc.yaml", "designated: {test: is_true", "designated: {test: is_yes", "feoc_tests.values[0].designated"),
-    ("parameters/feoc.yaml", "  government_voting_share: {test", "  government_vote_share: {test",
-     "feoc_tests.values[0].government_vote_share"),
-    ("parameters/sourcing.yaml", "qualifies_when: best_share_at_least", "qualifies_when: best_share_over",
-     "critical_minerals_methods.values[0].value_added_50.qualifies_when"),
-    ("parameters/sourcing.yaml", "recycling: [north_america]", "recycling: [north_amerika]",
-     "qualifying_lists_by_activity.values[0].recycling"),
-    ("parameters/price_income.yaml", "counts: [base, manufacturer_options]", "counts: [base, options]",
-     "msrp_composition.values[0]"),
-    ("parameters/price_income.yaml", "latest_of: [binding_contract_date,", "latest_of: [contract_date,",
-     "acquisition_date.values[0]"),
-])
-def test_a_construct_naming_an_unknown_test_field_or_list_fails_at_load(rules, file, old, new, where):
+@pytest.mark.parametrize(
+    "file, old, new, where",
+    [
+        (
+            "parameters/feoc.yaml",
+            'threshold: feoc_government_share, says: "covered-nation government board share"',
+            'threshold: feoc_gov_share, says: "covered-nation government board share"',
+            "feoc_tests.value.government_board_share.threshold",
+        ),
+        (
+            "parameters/feoc.yaml",
+            "designated: {test: is_true",
+            "designated: {test: is_yes",
+            "feoc_tests.value.designated",
+        ),
+        (
+            "parameters/feoc.yaml",
+            "  government_voting_share: {test",
+            "  government_vote_share: {test",
+            "feoc_tests.value.government_vote_share",
+        ),
+        (
+            "parameters/sourcing.yaml",
+            "qualifies_when: best_share_at_least",
+            "qualifies_when: best_share_over",
+            "critical_minerals_methods.value.value_added_50.qualifies_when",
+        ),
+        (
+            "parameters/sourcing.yaml",
+            "recycling: [north_america]",
+            "recycling: [north_amerika]",
+            "qualifying_lists_by_activity.value.recycling",
+        ),
+        (
+            "parameters/price_income.yaml",
+            "counts: [base, manufacturer_options]",
+            "counts: [base, options]",
+            "msrp_composition.value",
+        ),
+        (
+            "parameters/price_income.yaml",
+            "latest_of: [binding_contract_date,",
+            "latest_of: [contract_date,",
+            "acquisition_date.value",
+        ),
+    ],
+)
+def test_a_construct_naming_an_unknown_test_field_or_list_fails_at_load(
+    rules, file, old, new, where
+):
     edit(rules / file, old, new)
     assert load_error(rules).path == where
 
@@ -143,7 +247,14 @@ def test_a_construct_naming_an_unknown_test_field_or_list_fails_at_load(rules, f
 def test_a_template_placeholder_must_belong_to_its_own_requirement(rules):
     """The placeholder check does not depend on the order of files: a template may not name a
     parameter that only another requirement's conditions use."""
-    edit(rules / "requirements/vehicle.yaml", 'met: "GVWR {gvwr_lbs} is under {gvwr_limit_lbs}."',
-         'met: "GVWR {gvwr_lbs} is under {msrp_cap}."')
+    edit(
+        rules / "requirements/vehicle.yaml",
+        'met: "GVWR {gvwr_lbs} is under {gvwr_limit_lbs}."',
+        'met: "GVWR {gvwr_lbs} is under {msrp_cap}."',
+    )
     e = load_error(rules)
-    assert e.file == "requirements/vehicle.yaml" and e.path == "gvwr.explain.met" and "{msrp_cap}" in e.reason
+    assert (
+        e.file == "requirements/vehicle.yaml"
+        and e.path == "gvwr.explain.met"
+        and "{msrp_cap}" in e.reason
+    )

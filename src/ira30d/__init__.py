@@ -1,28 +1,74 @@
-"""ira30d: the US clean vehicle credit (IRC §30D), decided from provenance, explained with citations.
+"""ira30d: the US clean vehicle credit (IRC §30D), decided from provenance, explained with
+citations.
 
 >>> import ira30d
 >>> d = ira30d.evaluate(ira30d.example("full_credit_2024"))
 >>> (d.verdict, d.amount)
 ('eligible', Decimal('7500'))
 """
+
 from __future__ import annotations
 
 from ._api import default_ruleset, evaluate, example, example_names, input_schema
 from ._batch import evaluate_many, evaluate_partition, read_cases, summary, to_dataframe
 from ._compare import Comparison, Scenario, compare
-from ._plot import plot_shares
 from ._determination import Determination, Finding, Provenance
 from ._errors import EngineError, InputError, Ira30dError, RuleFileError, UnknownCountryError
-from ._models import (Battery, Buyer, Case, CertifiedContent, Component, Entity, MineralChain, Msrp,
-                      Purchase, Stage, TaxYear, Vehicle)
+from ._models import (
+    Battery,
+    Buyer,
+    Case,
+    CertifiedContent,
+    Component,
+    Entity,
+    MineralChain,
+    Msrp,
+    Purchase,
+    Stage,
+    TaxYear,
+    Vehicle,
+)
+from ._plot import plot_shares
 from ._ruleset import RuleSet, rules_dir
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Battery", "Buyer", "Case", "CertifiedContent", "Comparison", "Component", "Determination", "EngineError",
-    "Entity", "Finding", "InputError", "Ira30dError", "MineralChain", "Msrp", "Provenance", "Purchase",
-    "RuleFileError", "RuleSet", "Scenario", "Stage", "TaxYear", "UnknownCountryError", "Vehicle", "__version__",
-    "compare", "default_ruleset", "evaluate", "evaluate_many", "evaluate_partition", "example", "example_names",
-    "input_schema", "plot_shares", "read_cases", "rules_dir", "summary", "to_dataframe",
+    "Battery",
+    "Buyer",
+    "Case",
+    "CertifiedContent",
+    "Comparison",
+    "Component",
+    "Determination",
+    "EngineError",
+    "Entity",
+    "Finding",
+    "InputError",
+    "Ira30dError",
+    "MineralChain",
+    "Msrp",
+    "Provenance",
+    "Purchase",
+    "RuleFileError",
+    "RuleSet",
+    "Scenario",
+    "Stage",
+    "TaxYear",
+    "UnknownCountryError",
+    "Vehicle",
+    "__version__",
+    "compare",
+    "default_ruleset",
+    "evaluate",
+    "evaluate_many",
+    "evaluate_partition",
+    "example",
+    "example_names",
+    "input_schema",
+    "plot_shares",
+    "read_cases",
+    "rules_dir",
+    "summary",
+    "to_dataframe",
 ]

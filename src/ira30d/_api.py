@@ -7,12 +7,14 @@ Decimal('3750')
 >>> input_schema()["properties"]["purchase"]["anyOf"][0]["$ref"]
 '#/$defs/Purchase'
 """
+
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from importlib import resources
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from ._determination import Determination
 from ._errors import InputError
@@ -26,10 +28,18 @@ def default_ruleset() -> RuleSet:
     return RuleSet.load()
 
 
-def evaluate(case: Case | Mapping[str, Any], *, ruleset: Optional[RuleSet] = None, method: Optional[str] = None,
-             counterfactuals: bool = False) -> Determination:
-    """Decide one case with ``ruleset`` (default: :func:`default_ruleset`); see :meth:`RuleSet.evaluate`."""
-    return (ruleset or default_ruleset()).evaluate(case, method=method, counterfactuals=counterfactuals)
+def evaluate(
+    case: Case | Mapping[str, Any],
+    *,
+    ruleset: RuleSet | None = None,
+    method: str | None = None,
+    counterfactuals: bool = False,
+) -> Determination:
+    """Decide one case with ``ruleset`` (default: :func:`default_ruleset`); see
+    :meth:`RuleSet.evaluate`."""
+    return (ruleset or default_ruleset()).evaluate(
+        case, method=method, counterfactuals=counterfactuals
+    )
 
 
 def _examples() -> dict[str, Any]:
@@ -46,7 +56,9 @@ def example(name: str) -> dict[str, Any]:
     """One bundled example case, as JSON-shaped data (a fresh copy)."""
     cases = _examples()
     if name not in cases:
-        raise InputError("example", f"unknown example {name!r}; known: {', '.join(cases)}", "unknown_example")
+        raise InputError(
+            "example", f"unknown example {name!r}; known: {', '.join(cases)}", "unknown_example"
+        )
     return cases[name]
 
 

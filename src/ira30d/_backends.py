@@ -4,16 +4,20 @@ A backend is built from ``[(name, condition)]`` (resolved, in negation normal fo
 one question: which names fire for this flat fact record? Two backends run the same list:
 durable-rules through its C module, and plain Python closures.
 
->>> rules = [("gvwr|m", C.Atom("gvwr_lbs", "lt", 14000)), ("gvwr|n", C.Atom("gvwr_lbs", "ge", 14000))]
+>>> rules = [("gvwr|m", C.Atom("gvwr_lbs", "lt", 14000)),
+...          ("gvwr|n", C.Atom("gvwr_lbs", "ge", 14000))]
 >>> sorted(PythonBackend(rules).fire({"gvwr_lbs": 13999})), sorted(PythonBackend(rules).fire({}))
 (['gvwr|m'], [])
 """
+
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
-from typing import Any, Protocol, Sequence
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from . import _conditions as C
 from ._errors import EngineError, Ira30dError
@@ -80,7 +84,9 @@ class DurableBackend:
 
     def fire(self, facts: dict[str, Any]) -> set[str]:
         self._check(facts)
-        payload = json.dumps([{"sid": "0", "id": "s", "t": "s"}, {"sid": "0", "id": "c", "t": "c", **facts}])
+        payload = json.dumps(
+            [{"sid": "0", "id": "s", "t": "s"}, {"sid": "0", "id": "c", "t": "c", **facts}]
+        )
         dre, h = self._dre, self._handle
         fired: set[str] = set()
         with self._lock:
@@ -91,25 +97,21 @@ class DurableBackend:
                 result = dre.start_action_for_state(h, state)
                 while result:
                     message = result[1] if isinstance(result, tuple) else result
-                    fired.add(message[2:message.index('"', 2)])
+                    fired.add(message[2 : message.index('"', 2)])
                     result = dre.complete_and_start_action(h, state)
             except Ira30dError:
                 raise
             except Exception as exc:  # durable_rules_engine.error and friends
                 raise EngineError(f"durable-rules failed: {exc}") from None
             finally:
-                try:
+                with contextlib.suppress(Exception):  # pragma: no cover - nothing left to clean
                     dre.delete_state(h, "0")
-                except Exception:  # pragma: no cover - nothing left to clean
-                    pass
         fired.discard(_SENTINEL)
         return fired
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self._dre.delete_ruleset(self._handle)
-        except Exception:
-            pass
 
 
 def make_backend(choice: str, rules: Compiled, types: dict[str, type]) -> Backend:
@@ -119,6 +121,9 @@ def make_backend(choice: str, rules: Compiled, types: dict[str, type]) -> Backen
         return PythonBackend(rules)
     if choice == "durable":
         if not durable_available():
-            raise EngineError("backend 'durable' needs durable-rules, which is not importable here (Python 3.13+?)")
+            raise EngineError(
+                "backend 'durable' needs durable-rules, which is not importable here "
+                "(Python 3.13+?)"
+            )
         return DurableBackend(rules, types)
     raise EngineError(f"unknown backend {choice!r}; use 'auto', 'durable' or 'python'")

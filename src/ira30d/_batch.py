@@ -4,16 +4,18 @@ A determination is a pure function of its case and the rule set, so any partitio
 same results: Dask or Spark users map :func:`evaluate_partition` over partitions of JSON-shaped
 cases (each worker builds its own rule set from the pickled recipe).
 """
+
 from __future__ import annotations
 
 import json
 import sys
-from collections import deque
 import time
+from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, TextIO
+from typing import Any, TextIO
 
 from ._determination import Determination
 from ._errors import InputError, Ira30dError
@@ -27,13 +29,16 @@ def _pandas() -> Any:
     try:
         import pandas
     except ImportError:
-        raise InputError("pandas", "DataFrames need pandas: pip install 'ira30d[pandas]'", "missing_extra") from None
+        raise InputError(
+            "pandas", "DataFrames need pandas: pip install 'ira30d[pandas]'", "missing_extra"
+        ) from None
     return pandas
 
 
 def read_cases(source: Any) -> Iterator[Any]:
     """Cases from an iterable of dicts/Cases, a JSON or JSON Lines file path, or a DataFrame
-    (a ``case`` column of dicts/JSON, or columns ``vehicle``, ``purchase``, ``buyer``, ``on``, ``id``)."""
+    (a ``case`` column of dicts/JSON, or columns ``vehicle``, ``purchase``, ``buyer``, ``on``,
+    ``id``)."""
     if isinstance(source, (str, Path)):
         yield from _read_file(Path(source))
         return
@@ -44,7 +49,13 @@ def read_cases(source: Any) -> Iterator[Any]:
                 c = record["case"]
                 yield json.loads(c) if isinstance(c, str) else c
             else:
-                yield {k: v for k, v in record.items() if k in ("id", "vehicle", "purchase", "buyer", "on") and v is not None and v == v}
+                yield {
+                    k: v
+                    for k, v in record.items()
+                    if k in ("id", "vehicle", "purchase", "buyer", "on")
+                    and v is not None
+                    and v == v
+                }
         return
     yield from source
 
@@ -66,10 +77,15 @@ def _read_file(path: Path) -> Iterator[Any]:
                     raise Ira30dError(f"{path}: line {n}: invalid JSON: {exc.msg}") from None
 
 
-def evaluate_partition(cases: Iterable[Any], ruleset: Optional[RuleSet] = None, method: Optional[str] = None) -> list[Determination]:
-    """Evaluate one partition of cases; a pure function, safe to map in Dask, Spark or a process pool.
-    Cases with equal batteries share one validated battery and its measures (:class:`BatteryPool`)."""
+def evaluate_partition(
+    cases: Iterable[Any], ruleset: RuleSet | None = None, method: str | None = None
+) -> list[Determination]:
+    """Evaluate one partition of cases; a pure function, safe to map in Dask, Spark or a process
+    pool.
+    Cases with equal batteries share one validated battery and its measures
+    (:class:`BatteryPool`)."""
     from ._api import default_ruleset
+
     rs, pool = ruleset or default_ruleset(), BatteryPool()
     return [rs.evaluate(pool.case(c), method=method) for c in cases]
 
@@ -83,13 +99,13 @@ def _init(ruleset: RuleSet) -> None:
     _WORKER["pool"] = BatteryPool()
 
 
-def _work(args: tuple[list[Any], Optional[str]]) -> list[Determination]:
+def _work(args: tuple[list[Any], str | None]) -> list[Determination]:
     cases, method = args
     rs, pool = _WORKER["rs"], _WORKER["pool"]
     return [rs.evaluate(pool.case(c), method=method) for c in cases]
 
 
-def _work_text(args: tuple[list[str], Optional[str], bool]) -> list[str]:
+def _work_text(args: tuple[list[str], str | None, bool]) -> list[str]:
     lines, method, as_json = args
     rs, pool = _WORKER["rs"], _WORKER["pool"]
     out = []
@@ -99,10 +115,17 @@ def _work_text(args: tuple[list[str], Optional[str], bool]) -> list[str]:
     return out
 
 
-def _pooled(items: Iterator[Any], work: Any, args: tuple[Any, ...], ruleset: RuleSet, processes: int,
-            bar: "_Progress") -> Iterator[Any]:
+def _pooled(
+    items: Iterator[Any],
+    work: Any,
+    args: tuple[Any, ...],
+    ruleset: RuleSet,
+    processes: int,
+    bar: _Progress,
+) -> Iterator[Any]:
     """Chunks of ``items`` through ``work(chunk, *args)`` on a process pool, results in input order.
-    At most four chunks per process are in flight, so memory stays bounded however long the input."""
+    At most four chunks per process are in flight, so memory stays bounded however long the
+    input."""
     chunks = iter(lambda: list(islice(items, CHUNK)), [])
     with ProcessPoolExecutor(processes, initializer=_init, initargs=(ruleset,)) as pool:
         pending: deque[Any] = deque()
@@ -118,24 +141,46 @@ def _pooled(items: Iterator[Any], work: Any, args: tuple[Any, ...], ruleset: Rul
             bar.step(len(out))
 
 
-def evaluate_lines(lines: Iterable[str], *, ruleset: RuleSet, method: Optional[str] = None, processes: int = 2,
-                   as_json: bool = True, progress: bool | TextIO = False) -> Iterator[str]:
+def evaluate_lines(
+    lines: Iterable[str],
+    *,
+    ruleset: RuleSet,
+    method: str | None = None,
+    processes: int = 2,
+    as_json: bool = True,
+    progress: bool | TextIO = False,
+) -> Iterator[str]:
     """JSON Lines in, JSON Lines (or text) out, across processes: the parent only moves text, the
     workers parse, decide and render. Used by ``ira30d evaluate --processes N``."""
     with _Progress.on(progress) as bar:
-        yield from _pooled((line for line in lines if line.strip()), _work_text, (method, as_json), ruleset, processes, bar)
+        yield from _pooled(
+            (line for line in lines if line.strip()),
+            _work_text,
+            (method, as_json),
+            ruleset,
+            processes,
+            bar,
+        )
 
 
-def evaluate_many(source: Any, *, ruleset: Optional[RuleSet] = None, method: Optional[str] = None,
-                  processes: int = 1, progress: bool | TextIO = False) -> Iterator[Determination]:
+def evaluate_many(
+    source: Any,
+    *,
+    ruleset: RuleSet | None = None,
+    method: str | None = None,
+    processes: int = 1,
+    progress: bool | TextIO = False,
+) -> Iterator[Determination]:
     """Evaluate many cases in input order. ``processes > 1`` spreads chunks over worker processes.
 
     >>> import ira30d
-    >>> ds = list(evaluate_many([ira30d.example("minerals_half_only"), ira30d.example("over_msrp_cap")]))
+    >>> ds = list(evaluate_many([ira30d.example("minerals_half_only"),
+    ...                          ira30d.example("over_msrp_cap")]))
     >>> [str(d.amount) for d in ds]
     ['3750', '0']
     """
     from ._api import default_ruleset
+
     rs = ruleset or default_ruleset()
     cases = iter(read_cases(source))
     with _Progress.on(progress) as bar:
@@ -154,10 +199,17 @@ def to_dataframe(determinations: Iterable[Determination]) -> Any:
     pd = _pandas()
     rows = []
     for d in determinations:
-        row: dict[str, Any] = {"case_id": d.case_id, "vin": d.vin, "verdict": d.verdict, "amount": d.amount,
-                               "amount_if_undetermined_met": d.amount_if_undetermined_met,
-                               "amount_if_undetermined_not_met": d.amount_if_undetermined_not_met,
-                               "regime": d.regime, "method": d.critical_minerals_method, "countries": d.provenance.countries}
+        row: dict[str, Any] = {
+            "case_id": d.case_id,
+            "vin": d.vin,
+            "verdict": d.verdict,
+            "amount": d.amount,
+            "amount_if_undetermined_met": d.amount_if_undetermined_met,
+            "amount_if_undetermined_not_met": d.amount_if_undetermined_not_met,
+            "regime": d.regime,
+            "method": d.critical_minerals_method,
+            "countries": d.provenance.countries,
+        }
         row.update({f.id: f.status for f in d.findings})
         rows.append(row)
     return pd.DataFrame(rows)
@@ -168,19 +220,33 @@ class Summary(dict):  # type: ignore[type-arg]
     an HTML table in notebooks."""
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in sorted(self["failed"].items()))
-        return (f"<div><b>{self['vehicles']}</b> vehicles: {self['eligible']} eligible, {self['not_eligible']} not eligible, "
-                f"{self['undetermined']} undetermined (up to ${self['undetermined_at_most']:,} more); "
-                f"total credit of decided vehicles <b>${self['total_credit']:,}</b>"
-                f"<table><thead><tr><th>requirement not met</th><th>vehicles</th></tr></thead><tbody>{rows}</tbody></table></div>")
+        rows = "".join(
+            f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in sorted(self["failed"].items())
+        )
+        return (
+            f"<div><b>{self['vehicles']}</b> vehicles: {self['eligible']} eligible, "
+            f"{self['not_eligible']} not eligible, "
+            f"{self['undetermined']} undetermined (up to ${self['undetermined_at_most']:,} more); "
+            f"total credit of decided vehicles <b>${self['total_credit']:,}</b>"
+            "<table><thead><tr><th>requirement not met</th><th>vehicles</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>"
+        )
 
 
 def summary(determinations: Iterable[Determination]) -> Summary:
     """Counts by verdict, the total credit of decided vehicles, the most the undetermined ones could
     add, and for each requirement how many vehicles failed it."""
     from decimal import Decimal
-    out = Summary(vehicles=0, eligible=0, not_eligible=0, undetermined=0, total_credit=Decimal(0),
-                  undetermined_at_most=Decimal(0), failed={})
+
+    out = Summary(
+        vehicles=0,
+        eligible=0,
+        not_eligible=0,
+        undetermined=0,
+        total_credit=Decimal(0),
+        undetermined_at_most=Decimal(0),
+        failed={},
+    )
     for d in determinations:
         out["vehicles"] += 1
         out[d.verdict] += 1
@@ -197,14 +263,14 @@ def summary(determinations: Iterable[Determination]) -> Summary:
 class _Progress:
     """A one-line progress bar on a text stream (count, rate, elapsed); silent without a stream."""
 
-    def __init__(self, stream: Optional[TextIO]) -> None:
+    def __init__(self, stream: TextIO | None) -> None:
         self.stream, self.n, self.start, self.last = stream, 0, time.perf_counter(), 0.0
 
     @classmethod
-    def on(cls, progress: bool | TextIO) -> "_Progress":
+    def on(cls, progress: bool | TextIO) -> _Progress:
         return cls((sys.stderr if progress is True else progress) or None)
 
-    def __enter__(self) -> "_Progress":
+    def __enter__(self) -> _Progress:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -1,16 +1,18 @@
 """The ``ira30d`` command: demo, evaluate, rules, schema.
 
 >>> main(["rules"])  # doctest: +ELLIPSIS
-termination                        gate         26 U.S.C. 30D(h), as amended by Pub. L. 119-21 §70502; ...
+termination                        gate         26 U.S.C. 30D(h), as amended by ...
 ...
 0
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import Any, Iterator, Optional, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -51,26 +53,67 @@ def _ruleset(args: argparse.Namespace) -> RuleSet:
     return rs
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="ira30d", description="Decide and explain the §30D clean vehicle credit.")
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="ira30d", description="Decide and explain the §30D clean vehicle credit."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, helptext in (("demo", "evaluate the bundled example vehicles"), ("evaluate", "evaluate cases from a JSON or JSON Lines file"),
-                           ("compare", "compare cases under the baseline and scenarios")):
+    for name, helptext in (
+        ("demo", "evaluate the bundled example vehicles"),
+        ("evaluate", "evaluate cases from a JSON or JSON Lines file"),
+        ("compare", "compare cases under the baseline and scenarios"),
+    ):
         p = sub.add_parser(name, help=helptext)
         if name != "demo":
-            p.add_argument("file", help="JSON (a case or a list) or JSON Lines; '-' for stdin; 'examples' for the bundled fleet")
+            p.add_argument(
+                "file",
+                help="JSON (a case or a list) or JSON Lines; '-' for stdin; "
+                "'examples' for the bundled fleet",
+            )
         if name == "evaluate":
-            p.add_argument("--progress", action="store_true", help="show a progress bar on stderr (default: on a terminal)")
-            p.add_argument("--processes", type=int, default=1, help="spread the work over N processes")
+            p.add_argument(
+                "--progress",
+                action="store_true",
+                help="show a progress bar on stderr (default: on a terminal)",
+            )
+            p.add_argument(
+                "--processes", type=int, default=1, help="spread the work over N processes"
+            )
         if name != "compare":
-            p.add_argument("--why-not", action="store_true", help="say what would flip each requirement not met")
+            p.add_argument(
+                "--why-not",
+                action="store_true",
+                help="say what would flip each requirement not met",
+            )
         p.add_argument("--json", action="store_true", help="print determinations as JSON Lines")
         p.add_argument("--method", choices=["value_added_50", "traced_qualifying_value"])
-        p.add_argument("--add-country", action="append", metavar="CODE", help="add a country (ISO alpha-2) to a list")
-        p.add_argument("--add-to", default="cma_partners", metavar="LIST", help="list that --add-country adds to (default cma_partners)")
-        p.add_argument("--countries", action="append", metavar="FILE", help="replace a country list from a YAML file")
-        p.add_argument("--scenario", action="append", metavar="NAME", help="overlay a bundled scenario (uk_pact, eu_pact)")
-        p.add_argument("--rules", metavar="DIR", help="a rule-set directory (default: the shipped rules)")
+        p.add_argument(
+            "--add-country",
+            action="append",
+            metavar="CODE",
+            help="add a country (ISO alpha-2) to a list",
+        )
+        p.add_argument(
+            "--add-to",
+            default="cma_partners",
+            metavar="LIST",
+            help="list that --add-country adds to (default cma_partners)",
+        )
+        p.add_argument(
+            "--countries",
+            action="append",
+            metavar="FILE",
+            help="replace a country list from a YAML file",
+        )
+        p.add_argument(
+            "--scenario",
+            action="append",
+            metavar="NAME",
+            help="overlay a bundled scenario (uk_pact, eu_pact)",
+        )
+        p.add_argument(
+            "--rules", metavar="DIR", help="a rule-set directory (default: the shipped rules)"
+        )
     sub.add_parser("rules", help="list every rule with its citation")
     sub.add_parser("schema", help="print the input JSON Schema")
     args = parser.parse_args(argv)
@@ -119,16 +162,30 @@ def _run(args: argparse.Namespace) -> int:
             d = rs.evaluate(case, method=args.method, counterfactuals=True)
             out.write(d.to_json() + "\n" if args.json else d.explain() + "\n\n")
         return 0
-    progress = getattr(args, "progress", False) or (args.command == "evaluate" and sys.stderr.isatty())
+    progress = getattr(args, "progress", False) or (
+        args.command == "evaluate" and sys.stderr.isatty()
+    )
     if getattr(args, "processes", 1) > 1 and not bundled and args.file != "-":
         with open(args.file, encoding="utf-8") as f:
             if f.read(1) != "[":
                 f.seek(0)
-                for text in evaluate_lines(f, ruleset=rs, method=args.method, processes=args.processes,
-                                           as_json=args.json, progress=progress):
+                for text in evaluate_lines(
+                    f,
+                    ruleset=rs,
+                    method=args.method,
+                    processes=args.processes,
+                    as_json=args.json,
+                    progress=progress,
+                ):
                     out.write(text + "\n")
                 return 0
-    for d in evaluate_many(cases, ruleset=rs, method=args.method, processes=getattr(args, "processes", 1), progress=progress):
+    for d in evaluate_many(
+        cases,
+        ruleset=rs,
+        method=args.method,
+        processes=getattr(args, "processes", 1),
+        progress=progress,
+    ):
         out.write(d.to_json() + "\n" if args.json else d.explain() + "\n\n")
     return 0
 

@@ -7,7 +7,8 @@ fact's integer scale (dated parameters become date segments), then puts the tree
 normal form so that "not met" is a positive condition too. An atom over a missing fact is false in
 both polarities: met and not met then both stay silent and the requirement is undetermined.
 
->>> cond = parse({"any": [{"fact": "magi_current", "le": 15000000}, {"fact": "magi_preceding", "le": 15000000}]},
+>>> cond = parse({"any": [{"fact": "magi_current", "le": 15000000},
+...                       {"fact": "magi_preceding", "le": 15000000}]},
 ...              "magi", lambda path, why: ValueError(f"{path}: {why}"))
 >>> met, not_met = to_python(cond), to_python(negate(cond))
 >>> met({"magi_current": 15000001}), not_met({"magi_current": 15000001})  # a year is missing
@@ -15,11 +16,13 @@ both polarities: met and not met then both stay silent and the requirement is un
 >>> met({"magi_current": 15000001, "magi_preceding": 100}), to_durable(negate(cond))
 (True, {'$and': [{'$gt': {'magi_current': 15000000}}, {'$gt': {'magi_preceding': 15000000}}]})
 """
+
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Union
+from typing import Any
 
 OPS = ("lt", "le", "gt", "ge", "eq", "ne")
 _COMPLEMENT = {"lt": "ge", "ge": "lt", "le": "gt", "gt": "le", "eq": "ne", "ne": "eq"}
@@ -40,15 +43,15 @@ class Atom:
 
 @dataclass(frozen=True)
 class All:
-    items: tuple["Cond", ...]
+    items: tuple[Cond, ...]
 
 
 @dataclass(frozen=True)
 class Any_:
-    items: tuple["Cond", ...]
+    items: tuple[Cond, ...]
 
 
-Cond = Union[Atom, All, Any_]
+Cond = Atom | All | Any_
 TRUE = All(())
 
 
@@ -57,7 +60,7 @@ def parse(raw: Any, path: str, fail: Callable[[str, str], Exception]) -> Cond:
     if not isinstance(raw, dict):
         raise fail(path, "a condition must be a mapping")
     if set(raw) == {"all"} or set(raw) == {"any"}:
-        (kind, items), = raw.items()
+        ((kind, items),) = raw.items()
         if not isinstance(items, list) or not items:
             raise fail(f"{path}.{kind}", "must be a non-empty list of conditions")
         parsed = tuple(parse(c, f"{path}.{kind}[{i}]", fail) for i, c in enumerate(items))
@@ -65,12 +68,20 @@ def parse(raw: Any, path: str, fail: Callable[[str, str], Exception]) -> Cond:
     ops = [k for k in raw if k in OPS]
     extra = set(raw) - {"fact", *OPS}
     if "fact" not in raw or len(ops) != 1 or extra:
-        raise fail(path, "expected {fact: NAME, <op>: operand} with one op of " + ", ".join(OPS) + " or {all|any: [...]}")
+        raise fail(
+            path,
+            "expected {fact: NAME, <op>: operand} with one op of "
+            + ", ".join(OPS)
+            + " or {all|any: [...]}",
+        )
     op = ops[0]
     operand = raw[op]
     if isinstance(operand, dict):
         if "param" not in operand or set(operand) - {"param", "key"}:
-            raise fail(f"{path}.{op}", "an operand mapping must be {param: NAME} or {param: NAME, key: FACT}")
+            raise fail(
+                f"{path}.{op}",
+                "an operand mapping must be {param: NAME} or {param: NAME, key: FACT}",
+            )
         operand = ParamRef(str(operand["param"]), operand.get("key"))
     return Atom(str(raw["fact"]), op, operand)
 
@@ -114,7 +125,12 @@ def to_durable(cond: Cond) -> dict[str, Any]:
 
 
 PY_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge, "eq": operator.eq, "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
 }
 
 
@@ -125,7 +141,9 @@ def to_python(cond: Cond) -> Callable[[dict[str, Any]], bool]:
         if isinstance(value, bool):  # booleans match booleans only, never 0/1
             want = value if cond.op == "eq" else not value
             return lambda f: f.get(fact) is want
-        return lambda f: (v := f.get(fact)) is not None and type(v) is not bool and compare(v, value)
+        return lambda f: (
+            (v := f.get(fact)) is not None and type(v) is not bool and compare(v, value)
+        )
     parts = tuple(to_python(c) for c in cond.items)
     if len(parts) == 1:
         return parts[0]

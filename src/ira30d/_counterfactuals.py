@@ -11,17 +11,18 @@ the same facts would have passed.
 >>> print(d.finding("msrp_cap").counterfactuals[0]["text"])
 MSRP (base + manufacturer options) $58,100.00 is $3,100.00 over the $55,000.00 limit
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Any, Optional
+from typing import Any
 
 from . import _conditions as C
 from ._measures import Measurer
-from ._text import fact_date, pct, show_fact, show_value
 from ._models import Case
 from ._rulefiles import FACT_SCALE, window_bound
+from ._text import fact_date, pct, show_fact, show_value
 
 _HOLDS = C.PY_OPS
 
@@ -39,12 +40,31 @@ def counterfactuals(rs: Any, case: Case, m: Any, finding: Any, req: Any) -> list
         if not isinstance(atom.operand, C.ParamRef):
             if spec.type == "int" and atom.op == "eq":
                 items = finding.line_items
-                out.append({"requirement": req.id, "fact": atom.fact, "actual": actual, "required": atom.operand,
-                            "text": f"{spec.label}: {actual}, must be {atom.operand}; replace or requalify "
-                                    + (", ".join(str(i.get("id")) for i in items) if items else "the items concerned")})
+                out.append(
+                    {
+                        "requirement": req.id,
+                        "fact": atom.fact,
+                        "actual": actual,
+                        "required": atom.operand,
+                        "text": f"{spec.label}: {actual}, must be {atom.operand}; "
+                        "replace or requalify "
+                        + (
+                            ", ".join(str(i.get("id")) for i in items)
+                            if items
+                            else "the items concerned"
+                        ),
+                    }
+                )
             elif spec.type == "bool":
-                out.append({"requirement": req.id, "fact": atom.fact, "actual": actual, "required": atom.operand,
-                            "text": f"{spec.label} must be {'yes' if atom.operand else 'no'}"})
+                out.append(
+                    {
+                        "requirement": req.id,
+                        "fact": atom.fact,
+                        "actual": actual,
+                        "required": atom.operand,
+                        "text": f"{spec.label} must be {'yes' if atom.operand else 'no'}",
+                    }
+                )
             continue
         p = book.parameters[atom.operand.name]
         when = fact_date(facts.get(p.spec.on))
@@ -59,27 +79,48 @@ def counterfactuals(rs: Any, case: Case, m: Any, finding: Any, req: Any) -> list
         target = _scaled(spec, value)
         if _HOLDS[atom.op](actual, target):
             continue  # this branch already holds (another branch failed)
-        cf: dict[str, Any] = {"requirement": req.id, "fact": atom.fact, "actual": show_fact(spec.type, spec.unit, actual),
-                              "required": show_value(p.spec.unit, value), "op": atom.op}
+        cf: dict[str, Any] = {
+            "requirement": req.id,
+            "fact": atom.fact,
+            "actual": show_fact(spec.type, spec.unit, actual),
+            "required": show_value(p.spec.unit, value),
+            "op": atom.op,
+        }
         if spec.type == "date":
             cf["latest_date"] = value.isoformat()
             days = (fact_date(actual) - value).days
-            cf["text"] = f"{spec.label} must be on or before {value.isoformat()} ({days} day(s) too late)" if atom.op == "le" else \
-                f"{spec.label} {show_fact(spec.type, spec.unit, actual)} must be {atom.op} {value.isoformat()}"
+            cf["text"] = (
+                f"{spec.label} must be on or before {value.isoformat()} ({days} day(s) too late)"
+                if atom.op == "le"
+                else f"{spec.label} {show_fact(spec.type, spec.unit, actual)} "
+                f"must be {atom.op} {value.isoformat()}"
+            )
         else:
             gap = _gap(atom.op, actual, target)
-            cf["gap"] = show_fact(spec.type, spec.unit, gap) if spec.unit != "share" else \
-                f"{pct(Fraction(gap, FACT_SCALE['share']))[:-1]} percentage points"
+            cf["gap"] = (
+                show_fact(spec.type, spec.unit, gap)
+                if spec.unit != "share"
+                else f"{pct(Fraction(gap, FACT_SCALE['share']))[:-1]} percentage points"
+            )
             verb = "short of" if atom.op in ("ge", "gt") else "over"
-            cf["text"] = f"{spec.label} {cf['actual']} is {cf['gap']} {verb} the {cf['required']} limit" if verb == "over" else \
-                f"{spec.label} {cf['actual']} is {cf['gap']} short of the required {cf['required']}"
+            cf["text"] = (
+                f"{spec.label} {cf['actual']} is {cf['gap']} {verb} the {cf['required']} limit"
+                if verb == "over"
+                else f"{spec.label} {cf['actual']} is {cf['gap']} short of the required "
+                f"{cf['required']}"
+            )
             if spec.unit == "share":
                 _share_extras(rs, case, m, atom.fact, Fraction(value), cf)
         if len(p.starts) > 1 and spec.type != "date" and when is not None:
-            latest = _latest_date(p, atom, actual, spec, when, atom.operand.key and facts.get(atom.operand.key))
+            latest = _latest_date(
+                p, atom, actual, spec, when, atom.operand.key and facts.get(atom.operand.key)
+            )
             if latest is not None:
                 cf["latest_date"] = latest.isoformat()
-                cf["text"] += f"; the same figures would have passed if {p.spec.on.replace('_', ' ')} were on or before {latest.isoformat()}"
+                cf["text"] += (
+                    f"; the same figures would have passed if {p.spec.on.replace('_', ' ')} "
+                    f"were on or before {latest.isoformat()}"
+                )
         out.append(cf)
     out += _window_escape(rs, req, facts)
     return out
@@ -96,21 +137,37 @@ def _window_escape(rs: Any, req: Any, facts: dict[str, Any]) -> list[dict[str, A
     start = window_bound(start, rs.book, rs.book.requirement_files[req.id], f"{req.id}.window")
     latest = start if w.after is not None else start - timedelta(days=1)
     label = rs.book.facts[w.on].label
-    return [{"requirement": req.id, "fact": w.on, "actual": str(fact_date(facts[w.on])), "latest_date": latest.isoformat(),
-             "text": f"the requirement applies only when the {label} is after {latest.isoformat()}"}]
+    return [
+        {
+            "requirement": req.id,
+            "fact": w.on,
+            "actual": str(fact_date(facts[w.on])),
+            "latest_date": latest.isoformat(),
+            "text": f"the requirement applies only when the {label} is after {latest.isoformat()}",
+        }
+    ]
 
 
 def _scaled(spec: Any, value: Any) -> Any:
     from ._rulefiles import to_fact_scale
+
     return to_fact_scale(spec.unit, value)
 
 
 def _gap(op: str, actual: int, target: int) -> int:
-    return {"ge": target - actual, "gt": target - actual + 1, "le": actual - target, "lt": actual - target + 1}.get(op, 0)
+    return {
+        "ge": target - actual,
+        "gt": target - actual + 1,
+        "le": actual - target,
+        "lt": actual - target + 1,
+    }.get(op, 0)
 
 
-def _latest_date(p: Any, atom: C.Atom, actual: Any, spec: Any, when: date, key: Optional[str]) -> Optional[date]:
-    """The last day on or before ``when`` on which the parameter's value would let ``actual`` pass."""
+def _latest_date(
+    p: Any, atom: C.Atom, actual: Any, spec: Any, when: date, key: str | None
+) -> date | None:
+    """The last day on or before ``when`` on which the parameter's value would let ``actual``
+    pass."""
     for i in range(len(p.starts) - 1, -1, -1):
         start = p.starts[i]
         if start > when:
@@ -122,8 +179,11 @@ def _latest_date(p: Any, atom: C.Atom, actual: Any, spec: Any, when: date, key: 
     return None
 
 
-def _share_extras(rs: Any, case: Case, m: Any, fact: str, target: Fraction, cf: dict[str, Any]) -> None:
-    """Dollars missing for a content share, and the single countries that would flip critical minerals."""
+def _share_extras(
+    rs: Any, case: Case, m: Any, fact: str, target: Fraction, cf: dict[str, Any]
+) -> None:
+    """Dollars missing for a content share, and the single countries that would flip critical
+    minerals."""
     battery = case.vehicle.battery
     if battery is None or m.on is None:
         return
@@ -136,8 +196,14 @@ def _share_extras(rs: Any, case: Case, m: Any, fact: str, target: Fraction, cf: 
         flips = []
         lists = rs._measurer._p("qualifying_lists_by_activity", m.on)["processing"]
         qualifying = rs._measurer._in(lists, m.on)
-        candidates = sorted({s.country for c in battery.mineral_chains for s in c.stages
-                             if s.activity != "recycling" and s.country not in qualifying})
+        candidates = sorted(
+            {
+                s.country
+                for c in battery.mineral_chains
+                for s in c.stages
+                if s.activity != "recycling" and s.country not in qualifying
+            }
+        )
         for code in candidates:
             trial = Measurer(rs.book, rs.countries.overlay(f"+{code}", {lists[-1]: [code]}))
             share, _ = trial.critical_mineral_content(battery, m.on, m.method)
@@ -156,5 +222,8 @@ def _share_extras(rs: Any, case: Case, m: Any, fact: str, target: Fraction, cf: 
 
 def _usd(x: Fraction) -> str:
     from decimal import ROUND_CEILING, Decimal
-    d = (Decimal(max(x, Fraction(0)).numerator) / Decimal(max(x, Fraction(0)).denominator)).quantize(Decimal("0.01"), ROUND_CEILING)
+
+    d = (
+        Decimal(max(x, Fraction(0)).numerator) / Decimal(max(x, Fraction(0)).denominator)
+    ).quantize(Decimal("0.01"), ROUND_CEILING)
     return f"${d:,}"

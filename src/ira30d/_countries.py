@@ -1,20 +1,21 @@
 """Country lists with dated members, their validation and scenario overlays."""
+
 from __future__ import annotations
 
 import difflib
 import functools
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._errors import RuleFileError, UnknownCountryError
 from ._yaml import load_yaml
-
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,7 +34,8 @@ def check_country(code: str, field: str = "country") -> str:
     >>> check_country("UK")
     Traceback (most recent call last):
     ...
-    ira30d._errors.UnknownCountryError: country: unknown ISO 3166-1 alpha-2 country code 'UK' (did you mean GB?)
+    ira30d._errors.UnknownCountryError: country: unknown ISO 3166-1 alpha-2 country code 'UK'
+    (did you mean GB?)
     """
     if code in _alpha2():
         return code
@@ -60,8 +62,8 @@ class Member(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     code: str
-    since: Optional[date] = None
-    until: Optional[date] = None
+    since: date | None = None
+    until: date | None = None
     instrument: str
     confidence: str = "U"
 
@@ -84,7 +86,9 @@ def _members(raw: Any, label: str, path: str) -> tuple[Member, ...]:
             member = Member.model_validate(m)
         except ValidationError as exc:
             err = exc.errors()[0]
-            raise RuleFileError(label, f"{path}[{i}].{'.'.join(map(str, err['loc']))}", err["msg"]) from None
+            raise RuleFileError(
+                label, f"{path}[{i}].{'.'.join(map(str, err['loc']))}", err["msg"]
+            ) from None
         try:
             check_country(member.code)
         except UnknownCountryError as exc:
@@ -101,7 +105,9 @@ def load_country_file(path: Path, label: str) -> CountryList:
     unknown = set(raw) - {"name", "description", "members", "note", "source"}
     if unknown:
         raise RuleFileError(label, sorted(unknown)[0], "unknown key")
-    return CountryList(raw["name"], str(raw.get("description", "")), _members(raw.get("members"), label, "members"))
+    return CountryList(
+        raw["name"], str(raw.get("description", "")), _members(raw.get("members"), label, "members")
+    )
 
 
 @dataclass(frozen=True)
@@ -113,12 +119,19 @@ class Countries:
     hash: str
 
     @classmethod
-    def build(cls, name: str, lists: Mapping[str, CountryList]) -> "Countries":
-        canon = {k: [m.model_dump(mode="json") for m in v.members] for k, v in sorted(lists.items())}
+    def build(cls, name: str, lists: Mapping[str, CountryList]) -> Countries:
+        canon = {
+            k: [m.model_dump(mode="json") for m in v.members] for k, v in sorted(lists.items())
+        }
         digest = hashlib.sha256(json.dumps(canon, sort_keys=True).encode()).hexdigest()
         return cls(name, dict(lists), digest)
 
-    def overlay(self, name: str, add: Mapping[str, Iterable[Any]] = {}, remove: Mapping[str, Iterable[str]] = {}) -> "Countries":
+    def overlay(
+        self,
+        name: str,
+        add: Mapping[str, Iterable[Any]] = {},
+        remove: Mapping[str, Iterable[str]] = {},
+    ) -> Countries:
         """A new set with members added to or removed from named lists.
 
         ``add`` maps a list name to country codes (in force from any date) or member mappings.
@@ -129,17 +142,27 @@ class Countries:
             new: list[Member] = []
             for item in items:
                 if isinstance(item, str):
-                    item = {"code": check_country(item, f"add.{ln}"), "instrument": f"scenario {name}"}
+                    item = {
+                        "code": check_country(item, f"add.{ln}"),
+                        "instrument": f"scenario {name}",
+                    }
                 new += _members([item], f"scenario {name}", f"add.{ln}")
             lists[ln] = CountryList(ln, base.description, base.members + tuple(new))
         for ln, codes in remove.items():
             base = self._list(ln)
             drop = {check_country(c, f"remove.{ln}") for c in codes}
-            lists[ln] = CountryList(ln, base.description, tuple(m for m in lists[ln].members if m.code not in drop))
+            lists[ln] = CountryList(
+                ln, base.description, tuple(m for m in lists[ln].members if m.code not in drop)
+            )
         return Countries.build(name, lists)
 
     def _list(self, ln: str) -> CountryList:
         if ln not in self.lists:
             from ._errors import InputError
-            raise InputError("countries", f"unknown country list {ln!r}; known: {', '.join(sorted(self.lists))}", "unknown_list")
+
+            raise InputError(
+                "countries",
+                f"unknown country list {ln!r}; known: {', '.join(sorted(self.lists))}",
+                "unknown_list",
+            )
         return self.lists[ln]

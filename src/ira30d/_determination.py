@@ -7,15 +7,15 @@
 >>> Determination.from_json(d.to_json()) == d
 True
 """
+
 from __future__ import annotations
 
-import html
-from decimal import Decimal
-from typing import Any, Literal, Optional, TypeVar
-
 import dataclasses
+import html
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
+from typing import Any, Literal, TypeVar
 
 from pydantic import TypeAdapter
 
@@ -46,12 +46,12 @@ class Finding:
     status: Status
     explanation: str
     citation: str
-    excerpt: Optional[str]  # the law's verbatim words, when the rule file quotes them
-    paraphrase: Optional[str]  # a summary of the law, shown as one
+    excerpt: str | None  # the law's verbatim words, when the rule file quotes them
+    paraphrase: str | None  # a summary of the law, shown as one
     confidence: str
     actual: dict[str, str] = field(default_factory=dict)
     required: dict[str, str] = field(default_factory=dict)
-    exception: Optional[str] = None
+    exception: str | None = None
     missing: list[str] = field(default_factory=list)  # facts the rule needed and did not have
     missing_inputs: list[str] = field(default_factory=list)  # input fields that would supply them
     line_items: tuple[dict[str, Any], ...] = ()  # read-only (FrozenDict items), shared by design
@@ -68,17 +68,20 @@ class Outcome:
     """Verdict and amount of one alternative (with or without the transition election)."""
 
     verdict: Verdict
-    amount: Optional[Decimal]
-    amount_if_undetermined_met: Optional[Decimal]
-    amount_if_undetermined_not_met: Optional[Decimal]
+    amount: Decimal | None
+    amount_if_undetermined_met: Decimal | None
+    amount_if_undetermined_not_met: Decimal | None
 
     @property
     def text(self) -> str:
         """``'eligible, $7,500'`` or, when undetermined, both bounds, named."""
         if self.amount is not None:
             return f"{self.verdict.replace('_', ' ')}, ${self.amount:,}"
-        return (f"undetermined: ${self.amount_if_undetermined_met:,} if every undetermined requirement is met, "
-                f"${self.amount_if_undetermined_not_met:,} if none is")
+        return (
+            f"undetermined: ${self.amount_if_undetermined_met:,} "
+            "if every undetermined requirement is met, "
+            f"${self.amount_if_undetermined_not_met:,} if none is"
+        )
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,11 @@ class Transition:
     the credit with and without it."""
 
     available: bool
-    elected: Optional[bool]
+    elected: bool | None
     applied: bool
-    with_election: Optional[Outcome]
-    without_election: Optional[Outcome]
-    larger: Optional[Literal["with_election", "without_election", "equal", "unknown"]]
+    with_election: Outcome | None
+    without_election: Outcome | None
+    larger: Literal["with_election", "without_election", "equal", "unknown"] | None
 
 
 @dataclass(frozen=True)
@@ -113,21 +116,21 @@ class Determination:
     versioned JSON record (``schema()`` gives its JSON Schema)."""
 
     schema_version: str
-    case_id: Optional[str]
+    case_id: str | None
     vin: str
     question: Question
     verdict: Verdict
-    amount: Optional[Decimal]  # None when the verdict is undetermined: see the two bounds
-    amount_if_undetermined_met: Optional[Decimal]
-    amount_if_undetermined_not_met: Optional[Decimal]
-    regime: Optional[str]
-    regime_citation: Optional[str]
+    amount: Decimal | None  # None when the verdict is undetermined: see the two bounds
+    amount_if_undetermined_met: Decimal | None
+    amount_if_undetermined_not_met: Decimal | None
+    regime: str | None
+    regime_citation: str | None
     amount_detail: str
     critical_minerals_method: str
     basis: dict[str, str]
     figures: dict[str, str]
     certification: dict[str, str]
-    transition: Optional[Transition]
+    transition: Transition | None
     facts: dict[str, str]  # the facts the engine decided on, as text
     findings: tuple[Finding, ...]
     provenance: Provenance
@@ -135,7 +138,12 @@ class Determination:
     @property
     def outcome(self) -> Outcome:
         """Verdict and amount (or its two named bounds) together."""
-        return Outcome(self.verdict, self.amount, self.amount_if_undetermined_met, self.amount_if_undetermined_not_met)
+        return Outcome(
+            self.verdict,
+            self.amount,
+            self.amount_if_undetermined_met,
+            self.amount_if_undetermined_not_met,
+        )
 
     def finding(self, requirement_id: str) -> Finding:
         """The finding of one requirement, by id."""
@@ -143,9 +151,10 @@ class Determination:
             if f.id == requirement_id:
                 return f
         from ._errors import UnknownRequirementError
+
         raise UnknownRequirementError(requirement_id, [f.id for f in self.findings])
 
-    def to_json(self, indent: Optional[int] = None) -> str:
+    def to_json(self, indent: int | None = None) -> str:
         """The determination as JSON (money as decimal strings)."""
         return _adapter().dump_json(self, indent=indent).decode()
 
@@ -154,12 +163,13 @@ class Determination:
         return _adapter().dump_python(self, mode="json")  # type: ignore[no-any-return]
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> "Determination":
-        """Read a determination back from :meth:`to_json` (validated; line items read-only again)."""
+    def from_json(cls, text: str | bytes) -> Determination:
+        """Read a determination back from :meth:`to_json` (validated; line items read-only
+        again)."""
         return _refrozen(_adapter().validate_json(text))
 
     @classmethod
-    def from_dict(cls, data: Any) -> "Determination":
+    def from_dict(cls, data: Any) -> Determination:
         """Read a determination back from :meth:`to_dict` or parsed JSON (validated)."""
         return _refrozen(_adapter().validate_python(data))
 
@@ -171,17 +181,33 @@ class Determination:
     def explain(self, line_items: bool = True) -> str:
         """The determination as text, one line per requirement, line items indented."""
         o = self.outcome
-        head = f"{self.vin}: {o.text if o.amount is None else o.verdict.replace('_', ' ') + ', credit $' + format(o.amount, ',')}"
+        credit = (
+            o.text if o.amount is None else f"{o.verdict.replace('_', ' ')}, credit ${o.amount:,}"
+        )
+        head = f"{self.vin}: {credit}"
         if self.regime:
             head += f" ({self.regime}; {self.regime_citation})"
         lines = [head]
         if self.amount_detail:
             lines.append(f"  amount: {self.amount_detail}")
         t = self.transition
-        if t is not None and t.available and not t.applied and t.with_election and t.without_election:
-            lines.append(f"  transition election (not stated): with it {t.with_election.text}; without it "
-                         f"{t.without_election.text}; larger: {(t.larger or 'unknown').replace('_', ' ')}")
-        mark = {"met": "[met]", "not_met": "[NOT MET]", "undetermined": "[undetermined]", "not_applicable": "[n/a]"}
+        if (
+            t is not None
+            and t.available
+            and not t.applied
+            and t.with_election
+            and t.without_election
+        ):
+            lines.append(
+                f"  transition election (not stated): with it {t.with_election.text}; without it "
+                f"{t.without_election.text}; larger: {(t.larger or 'unknown').replace('_', ' ')}"
+            )
+        mark = {
+            "met": "[met]",
+            "not_met": "[NOT MET]",
+            "undetermined": "[undetermined]",
+            "not_applicable": "[n/a]",
+        }
         for f in self.findings:
             lines.append(f"  {mark[f.status]:<15}{f.title}: {f.explanation} ({f.citation})")
             if line_items and f.status != "not_applicable":
@@ -192,8 +218,11 @@ class Determination:
             for cf in f.counterfactuals:
                 lines.append(f"      => to flip: {cf['text']}")
         p = self.provenance
-        lines.append(f"  rules {p.ruleset} {p.ruleset_version} [{p.ruleset_hash[:12]}], countries {p.countries} "
-                     f"[{p.countries_hash[:12]}], method {self.critical_minerals_method}, backend {p.backend}")
+        lines.append(
+            f"  rules {p.ruleset} {p.ruleset_version} [{p.ruleset_hash[:12]}], "
+            f"countries {p.countries} [{p.countries_hash[:12]}], "
+            f"method {self.critical_minerals_method}, backend {p.backend}"
+        )
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -202,20 +231,34 @@ class Determination:
     def _repr_html_(self) -> str:
         e = html.escape
         rows = "".join(
-            f"<tr><td>{e(f.title)}</td><td>{e(f.status.replace('_', ' '))}</td><td>{e(f.explanation)}</td>"
-            f"<td>{e(f.citation)}<br><small>{e(f.law_text)}</small></td></tr>" for f in self.findings)
-        return (f"<div><b>{e(self.vin)}</b>: <b>{e(self.outcome.text)}</b>"
-                f"{' (' + e(self.regime) + ')' if self.regime else ''}"
-                f"<table><thead><tr><th>requirement</th><th>status</th><th>why</th><th>citation</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table>"
-                f"<small>rules {e(self.provenance.ruleset_version)}, countries {e(self.provenance.countries)}</small></div>")
+            f"<tr><td>{e(f.title)}</td><td>{e(f.status.replace('_', ' '))}</td>"
+            f"<td>{e(f.explanation)}</td>"
+            f"<td>{e(f.citation)}<br><small>{e(f.law_text)}</small></td></tr>"
+            for f in self.findings
+        )
+        return (
+            f"<div><b>{e(self.vin)}</b>: <b>{e(self.outcome.text)}</b>"
+            f"{' (' + e(self.regime) + ')' if self.regime else ''}"
+            f"<table><thead><tr><th>requirement</th><th>status</th><th>why</th><th>citation</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            f"<small>rules {e(self.provenance.ruleset_version)}, "
+            f"countries {e(self.provenance.countries)}</small></div>"
+        )
 
 
 def _item_text(item: dict[str, Any]) -> str:
     label = item.get("id", "")
-    bits = [f"{k}={v}" for k, v in item.items()
-            if k in ("mineral", "kind", "value", "incremental_value", "contribution", "counted", "fraction")]
-    flag = "" if "qualifies" not in item else (" qualifies" if item["qualifies"] else " does not qualify")
+    bits = [
+        f"{k}={v}"
+        for k, v in item.items()
+        if k
+        in ("mineral", "kind", "value", "incremental_value", "contribution", "counted", "fraction")
+    ]
+    flag = (
+        ""
+        if "qualifies" not in item
+        else (" qualifies" if item["qualifies"] else " does not qualify")
+    )
     if "applies" in item:
         flag = " (applies)" if item["applies"] else ""
     reason = f": {item['reason']}" if item.get("reason") else ""

@@ -6,6 +6,7 @@ docs cannot drift from the rules.
 >>> text.splitlines()[0], "critical_minerals_required_share" in text
 ('# Critical-minerals requirement', True)
 """
+
 from __future__ import annotations
 
 import sys
@@ -22,48 +23,102 @@ def pages() -> dict[str, str]:
     book = rs.book
     results = {n: rs.evaluate(example(n)) for n in example_names()}
     out: dict[str, str] = {}
-    index = ["# Requirements", "", "Generated from `rules/` by `python -m ira30d._docgen docs/requirements`; a test keeps them in step.", "",
-             "| id | requirement | kind | citation |", "|---|---|---|---|"]
+    index = [
+        "# Requirements",
+        "",
+        "Generated from `rules/` by `python -m ira30d._docgen docs/requirements`; "
+        "a test keeps them in step.",
+        "",
+        "| id | requirement | kind | citation |",
+        "|---|---|---|---|",
+    ]
     for req in book.requirements:
         index.append(f"| [{req.id}]({req.id}.md) | {req.title} | {req.kind} | {req.citation} |")
-        lines = [f"# {req.title}", "", f"- **id**: `{req.id}` ({req.kind}, scope {req.scope})",
-                 f"- **citation**: {req.citation}", f"- **confidence**: {req.confidence}",
-                 f"- **rule file**: `rules/{book.requirement_files[req.id]}`"]
+        lines = [
+            f"# {req.title}",
+            "",
+            f"- **id**: `{req.id}` ({req.kind}, scope {req.scope})",
+            f"- **citation**: {req.citation}",
+            f"- **confidence**: {req.confidence}",
+            f"- **rule file**: `rules/{book.requirement_files[req.id]}`",
+        ]
         if req.window:
             w = req.window
-            bounds = ", ".join(f"{k.rstrip('_')} {v if not isinstance(v, dict) else book.parameters[v['param']].values[0]}"
-                               f"{'' if not isinstance(v, dict) else ' (`' + v['param'] + '`)'}"
-                               for k, v in (("from_", w.from_), ("to", w.to), ("after", w.after), ("before", w.before)) if v is not None)
+            bounds = ", ".join(
+                f"{k} {_bound_text(book, v)}"
+                for k, v in (
+                    ("from", w.from_),
+                    ("to", w.to),
+                    ("after", w.after),
+                    ("before", w.before),
+                )
+                if v is not None
+            )
             lines.append(f"- **applies**: {w.on.replace('_', ' ')} date {bounds}")
         lines += ["", _quote(req), ""]
         params = sorted({a for a in rs._params_of(req)})
         if params:
-            lines += ["## Parameters", "", "| parameter | from | value | confidence |", "|---|---|---|---|"]
+            lines += [
+                "## Parameters",
+                "",
+                "| parameter | from | value | confidence |",
+                "|---|---|---|---|",
+            ]
             for name in params:
                 p = book.parameters[name]
-                for start, value in zip(p.starts or ('always',), p.values):
-                    shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value)
+                for start, value in zip(p.starts or ("always",), p.values, strict=False):
+                    shown = (
+                        ", ".join(f"{k}: {v}" for k, v in value.items())
+                        if isinstance(value, dict)
+                        else str(value)
+                    )
                     lines.append(f"| `{name}` | {start} | {shown} | {p.spec.confidence} |")
             lines.append("")
         lines += _measured_by(book, req)
         if req.line_items == "phaseout":  # the schedules the measure reads (rules/phaseout.yaml)
             po = book.phaseout
-            lines += ["## Schedules", "", f"From `rules/phaseout.yaml` ({po.citation}; confidence {po.confidence}); "
-                      f"no phase-out for vehicles sold after {po.applies_sold_through}.", "",
-                      "| manufacturer | names matched | sold from | share of the credit |", "|---|---|---|---|"]
+            lines += [
+                "## Schedules",
+                "",
+                f"From `rules/phaseout.yaml` ({po.citation}; confidence {po.confidence}); "
+                f"no phase-out for vehicles sold after {po.applies_sold_through}.",
+                "",
+                "| manufacturer | names matched | sold from | share of the credit |",
+                "|---|---|---|---|",
+            ]
             for name, maker in po.manufacturers.items():
                 for start, fraction in sorted(maker.fractions.items()):
-                    lines.append(f"| {name} | {', '.join(maker.aliases)} | {start} | {pct(fraction)} |")
+                    lines.append(
+                        f"| {name} | {', '.join(maker.aliases)} | {start} | {pct(fraction)} |"
+                    )
             lines.append("")
         for e in req.exceptions:
             lines += [f"**Exception `{e.id}`**: {e.title} ({e.citation}).", "", _quote(e), ""]
-        lines += ["## Explanations", ""] + [f"- *{k.replace('_', ' ')}*: {v}" for k, v in req.explain.items()] + [""]
-        name = next((n for n, d in results.items() if d.finding(req.id).status == "not_met"), None) or \
-            next((n for n, d in results.items() if d.finding(req.id).status == "met"), example_names()[0])
+        lines += (
+            ["## Explanations", ""]
+            + [f"- *{k.replace('_', ' ')}*: {v}" for k, v in req.explain.items()]
+            + [""]
+        )
+        name = next(
+            (n for n, d in results.items() if d.finding(req.id).status == "not_met"), None
+        ) or next(
+            (n for n, d in results.items() if d.finding(req.id).status == "met"), example_names()[0]
+        )
         f = results[name].finding(req.id)
-        lines += ["## Example", "", "```python", ">>> import ira30d",
-                  f'>>> f = ira30d.evaluate(ira30d.example("{name}")).finding("{req.id}")',
-                  ">>> f.status", repr(f.status), ">>> print(f.explanation)", f.explanation, "", "```", ""]
+        lines += [
+            "## Example",
+            "",
+            "```python",
+            ">>> import ira30d",
+            f'>>> f = ira30d.evaluate(ira30d.example("{name}")).finding("{req.id}")',
+            ">>> f.status",
+            repr(f.status),
+            ">>> print(f.explanation)",
+            f.explanation,
+            "",
+            "```",
+            "",
+        ]
         out[f"{req.id}.md"] = "\n".join(lines)
     out["index.md"] = "\n".join(index) + "\n"
     return out
@@ -81,21 +136,45 @@ def _measured_by(book: Any, req: Any) -> list[str]:
     for name in names:
         p = book.parameters[name]
         out += [f"### `{name}` (confidence {p.spec.confidence})", "", p.spec.description, ""]
-        for start, value in zip(p.starts or (None,), p.values):
+        for start, value in zip(p.starts or (None,), p.values, strict=False):
             out += [f"- {'from ' + str(start) if start else 'value'}: {_value_text(value)}"]
-            lists += [ln for ln in _named_lists(value) if ln in book.country_lists and ln not in lists]
+            lists += [
+                ln for ln in _named_lists(value) if ln in book.country_lists and ln not in lists
+            ]
         out.append("")
         for ref in p.spec.reference:
-            words = f': "{ref.excerpt}"' if ref.excerpt else f": *(paraphrase)* {ref.paraphrase}" if ref.paraphrase else ""
+            words = (
+                f': "{ref.excerpt}"'
+                if ref.excerpt
+                else f": *(paraphrase)* {ref.paraphrase}"
+                if ref.paraphrase
+                else ""
+            )
             out.append(f"- {ref.title}{words}" + (f" ({ref.note})" if ref.note else ""))
         out.append("")
     for ln in lists:
         cl = book.country_lists[ln]
-        out += [f"### Country list `{ln}`", "", cl.description, "", "| country | since | instrument | confidence |",
-                "|---|---|---|---|"]
-        out += [f"| {m.code} | {m.since or 'always'} | {m.instrument} | {m.confidence} |" for m in cl.members]
+        out += [
+            f"### Country list `{ln}`",
+            "",
+            cl.description,
+            "",
+            "| country | since | instrument | confidence |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| {m.code} | {m.since or 'always'} | {m.instrument} | {m.confidence} |"
+            for m in cl.members
+        ]
         out.append("")
     return out
+
+
+def _bound_text(book: Any, bound: Any) -> str:
+    """A window bound as text: the date, and the named parameter it comes from."""
+    if isinstance(bound, dict):
+        return f"{book.parameters[bound['param']].values[0]} (`{bound['param']}`)"
+    return str(bound)
 
 
 def _value_text(value: Any) -> str:

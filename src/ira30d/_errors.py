@@ -1,9 +1,12 @@
 """Error types. Every error carries a stable ``code`` and its facts as attributes.
 
->>> err = InputError("vehicle.epa_label_class", "unknown EPA label class 'hovercraft'", "unknown_class")
+>>> err = InputError("vehicle.epa_label_class", "unknown EPA label class 'hovercraft'",
+...                  "unknown_class")
 >>> str(err), err.to_dict()["code"], err.field
-("vehicle.epa_label_class: unknown EPA label class 'hovercraft'", 'unknown_class', 'vehicle.epa_label_class')
+("vehicle.epa_label_class: unknown EPA label class 'hovercraft'", 'unknown_class',
+ 'vehicle.epa_label_class')
 """
+
 from __future__ import annotations
 
 
@@ -49,7 +52,9 @@ class UnknownCountryError(InputError):
 
     def __init__(self, field: str, value: str, suggestion: str | None) -> None:
         hint = f" (did you mean {suggestion}?)" if suggestion else ""
-        super().__init__(field, f"unknown ISO 3166-1 alpha-2 country code {value!r}{hint}", "unknown_country")
+        super().__init__(
+            field, f"unknown ISO 3166-1 alpha-2 country code {value!r}{hint}", "unknown_country"
+        )
         self.value, self.suggestion = value, suggestion
 
 
@@ -59,7 +64,9 @@ class UnknownRequirementError(Ira30dError, KeyError):
     code = "unknown_requirement"
 
     def __init__(self, requirement: str, known: list[str]) -> None:
-        Ira30dError.__init__(self, f"unknown requirement {requirement!r}; known: {', '.join(known)}")
+        Ira30dError.__init__(
+            self, f"unknown requirement {requirement!r}; known: {', '.join(known)}"
+        )
         self.requirement = requirement
 
     def __str__(self) -> str:

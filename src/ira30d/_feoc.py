@@ -19,17 +19,20 @@ otherwise: an unknown item never counts as clear.
 >>> place_reasons(tests, "CN")
 ['activity performed in CN (covered_nations)']
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional, TypeAlias
+from typing import Any, TypeAlias
 
 from ._models import Entity
 from ._text import pct
 
 KINDS = ("in_lists", "at_least", "is_true")  # the test kinds feoc_tests may name
 PLACE = "activity_place"  # the test of where the activity itself was performed
-Tests: TypeAlias = dict[str, tuple[str, Any, str]]  # fact -> (kind, country index or threshold, wording)
+Tests: TypeAlias = dict[
+    str, tuple[str, Any, str]
+]  # fact -> (kind, country index or threshold, wording)
 
 
 def place_reasons(tests: Tests, country: str) -> list[str]:
@@ -74,9 +77,9 @@ class Judge:
         self.tests = tests
         self._entities = {e.id: (e, entity_tests(e, tests)) for e in entities}
         self._paths = entity_path
-        self._memo: dict[tuple[Optional[str], str], tuple[list[str], Optional[list[str]]]] = {}
+        self._memo: dict[tuple[str | None, str], tuple[list[str], list[str] | None]] = {}
 
-    def item(self, entity_id: Optional[str], country: str) -> tuple[list[str], Optional[list[str]]]:
+    def item(self, entity_id: str | None, country: str) -> tuple[list[str], list[str] | None]:
         """(reasons, missing) for one activity by ``entity_id`` in ``country``: ``missing`` is
         empty when decided, the entity's unknown fact paths, or None when no entity is named (the
         caller names the line item's own ``entity`` field)."""
@@ -95,7 +98,7 @@ class Judge:
         return hit
 
 
-def decide(found: int, unknown: int, attested: Optional[bool]) -> tuple[Optional[int], str]:
+def decide(found: int, unknown: int, attested: bool | None) -> tuple[int | None, str]:
     """The FEOC count the rules see, and its basis, from provenance and an attestation.
 
     A known FEOC item decides the count whatever else is unknown. Otherwise unknown items leave

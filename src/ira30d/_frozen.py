@@ -1,6 +1,7 @@
 """Read-only containers for values shared between determinations (line items of one battery
 design, reused from the measures cache).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -7,10 +7,13 @@ supply it. The content shares are in :mod:`._sourcing`, the supplier tests in :m
 
 >>> import ira30d
 >>> rs = ira30d.default_ruleset()
->>> m = Measurer(rs.book, rs.countries).measure(ira30d.Case.model_validate(ira30d.example("unknown_supplier_2024")))
+>>> case = ira30d.Case.model_validate(ira30d.example("unknown_supplier_2024"))
+>>> m = Measurer(rs.book, rs.countries).measure(case)
 >>> m.facts["msrp"], "feoc_components" in m.facts, m.missing["feoc_components"]
-(4450000, False, ['vehicle.battery.entities[1].government_voting_share', 'vehicle.battery.components[2].entity'])
+(4450000, False, ['vehicle.battery.entities[1].government_voting_share',
+                  'vehicle.battery.components[2].entity'])
 """
+
 from __future__ import annotations
 
 import bisect
@@ -20,12 +23,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Optional
+from typing import Any
 
 from . import _feoc, _sourcing
 from ._countries import Countries
-from ._frozen import freeze
 from ._errors import InputError
+from ._frozen import freeze
 from ._manifest import check_book
 from ._models import Battery, Case
 from ._rulefiles import RuleBook
@@ -41,13 +44,15 @@ class Measured:
     figures: dict[str, str] = field(default_factory=dict)
     basis: dict[str, str] = field(default_factory=dict)
     method: str = ""
-    on: Optional[date] = None
+    on: date | None = None
     phaseout: Fraction = Fraction(1)
     shown: dict[str, str] = field(default_factory=dict)  # exact display text of rounded facts
     missing: dict[str, list[str]] = field(default_factory=dict)  # fact -> input paths to supply
     attested: set[str] = field(default_factory=set)  # facts an attestation stood in for
     certification: dict[str, str] = field(default_factory=dict)
-    rendered: dict[str, str] = field(default_factory=dict)  # every fact as text (set by the rule set)
+    rendered: dict[str, str] = field(
+        default_factory=dict
+    )  # every fact as text (set by the rule set)
 
 
 class Measurer:
@@ -56,9 +61,11 @@ class Measurer:
     def __init__(self, book: RuleBook, countries: Countries) -> None:
         check_book(book)
         self.book, self.countries = book, countries
-        self._at: dict[Optional[date], dict[str, Any]] = {}
+        self._at: dict[date | None, dict[str, Any]] = {}
         self._lists_at: dict[tuple[tuple[str, ...], date], dict[str, tuple[str, Any]]] = {}
-        self._batteries: dict[int, tuple[weakref.ref[Battery], dict[tuple[int, str], Measured]]] = {}
+        self._batteries: dict[
+            int, tuple[weakref.ref[Battery], dict[tuple[int, str], Measured]]
+        ] = {}
         # every date on which a parameter value or a country membership changes: between two of
         # them all a battery measure reads is constant, so its result can be reused
         changes = {d for p in book.parameters.values() for d in p.starts}
@@ -71,7 +78,8 @@ class Measurer:
         self._changes = sorted(changes)
 
     def _in(self, lists: Any, on: date) -> dict[str, tuple[str, Any]]:
-        """Country code -> (list name, member) for the first of ``lists`` holding it on ``on``; cached."""
+        """Country code -> (list name, member) for the first of ``lists`` holding it on ``on``;
+        cached."""
         key = (tuple(lists), on)
         index = self._lists_at.get(key)
         if index is None:
@@ -85,7 +93,7 @@ class Measurer:
             self._lists_at[key] = index
         return index
 
-    def _set(self, name: str, on: Optional[date]) -> frozenset[str]:
+    def _set(self, name: str, on: date | None) -> frozenset[str]:
         """A list parameter as a set, cached per date."""
         key = f"{name} as set"
         values = self._at.get(on)
@@ -95,7 +103,7 @@ class Measurer:
             return result
         return values[key]  # type: ignore[no-any-return]
 
-    def _p(self, name: str, on: Optional[date]) -> Any:
+    def _p(self, name: str, on: date | None) -> Any:
         """A parameter's value on a date (the first value before it starts), cached per date."""
         values = self._at.get(on)
         if values is None:
@@ -109,7 +117,7 @@ class Measurer:
         return values[name]
 
     # -- the whole case --------------------------------------------------------------------
-    def measure(self, case: Case, method: Optional[str] = None, *, deemed: bool = False) -> Measured:
+    def measure(self, case: Case, method: str | None = None, *, deemed: bool = False) -> Measured:
         """The facts of ``case``. With ``deemed`` the IRA transition election applies: the vehicle
         is treated as placed in service on the rule book's deemed date."""
         facts: dict[str, Any] = {}
@@ -124,7 +132,11 @@ class Measurer:
         method = method or self._p("critical_minerals_method", on)
         if method not in self._p("critical_minerals_methods", on):
             known = ", ".join(self._p("critical_minerals_methods", on))
-            raise InputError("method", f"unknown critical-minerals method {method!r}; known: {known}", "unknown_method")
+            raise InputError(
+                "method",
+                f"unknown critical-minerals method {method!r}; known: {known}",
+                "unknown_method",
+            )
         m = Measured(facts, method=method, on=on)
         v, p = case.vehicle, case.purchase
         if p is not None:
@@ -158,7 +170,7 @@ class Measurer:
         self._phaseout(v.manufacturer, dates["sale"], m)
         return m
 
-    def _member(self, lists: Any, code: str, on: Optional[date]) -> Optional[bool]:
+    def _member(self, lists: Any, code: str, on: date | None) -> bool | None:
         """Is ``code`` on one of ``lists`` on ``on``? Without a date, the answer if it is the same
         on every date (always or never a member), else None."""
         if on is not None:
@@ -187,22 +199,35 @@ class Measurer:
             self._critical_minerals(b, part, on)
             self._components(b, part, on)
             self._foreign_entities(b, part, on)
-            part.line_items = {k: freeze(v) for k, v in part.line_items.items()}  # shared: read-only
+            part.line_items = {
+                k: freeze(v) for k, v in part.line_items.items()
+            }  # shared: read-only
             entry[1][key] = part
         return part
 
-    def _dates(self, case: Case) -> dict[str, Optional[date]]:
+    def _dates(self, case: Case) -> dict[str, date | None]:
         if case.purchase is None:
             d = case.on
-            return {"acquired": d, "contract": d, "sale": d, "placed_in_service": d, "possession": d}
+            return {
+                "acquired": d,
+                "contract": d,
+                "sale": d,
+                "placed_in_service": d,
+                "possession": d,
+            }
         p = case.purchase
         rule = self._p("acquisition_date", p.placed_in_service_date)
         kinds = self._p(rule["payment_kinds"], p.placed_in_service_date)
         days = [getattr(p, name) for name in rule["latest_of"]]
         paid = getattr(p, rule["payment_kind_field"]) in kinds
         acquired = max(days) if paid and all(d is not None for d in days) else None
-        return {"acquired": acquired, "contract": p.binding_contract_date, "sale": p.sale_date,
-                "placed_in_service": p.placed_in_service_date, "possession": p.placed_in_service_date}
+        return {
+            "acquired": acquired,
+            "contract": p.binding_contract_date,
+            "sale": p.sale_date,
+            "placed_in_service": p.placed_in_service_date,
+            "possession": p.placed_in_service_date,
+        }
 
     def _msrp(self, case: Case, m: Measured) -> None:
         v = case.vehicle
@@ -212,21 +237,38 @@ class Measurer:
             m.facts["msrp"] = self.book.scale("msrp", total)
             m.shown["msrp"] = usd(total)
             m.line_items["msrp"] = freeze(
-                [{"id": name, "value": str(getattr(v.msrp, name)), "counted": True} for name in rule["counts"]]
-                + [{"id": name, "value": str(getattr(v.msrp, name)), "counted": False, "reason": f"excluded: {why}"}
-                   for name, why in rule["excludes"].items()])
+                [
+                    {"id": name, "value": str(getattr(v.msrp, name)), "counted": True}
+                    for name in rule["counts"]
+                ]
+                + [
+                    {
+                        "id": name,
+                        "value": str(getattr(v.msrp, name)),
+                        "counted": False,
+                        "reason": f"excluded: {why}",
+                    }
+                    for name, why in rule["excludes"].items()
+                ]
+            )
         if v.epa_label_class is not None:
             mapping = self._p("epa_label_class_to_msrp_class", m.on)
             key = v.epa_label_class.lower().replace(" ", "_").replace("-", "_")
             if key not in mapping:
-                raise InputError("vehicle.epa_label_class", f"unknown EPA label class {v.epa_label_class!r}; "
-                                 f"known: {', '.join(mapping)}", "unknown_class")
+                raise InputError(
+                    "vehicle.epa_label_class",
+                    f"unknown EPA label class {v.epa_label_class!r}; known: {', '.join(mapping)}",
+                    "unknown_class",
+                )
             m.facts["msrp_class"] = mapping[key]
 
     def _buyer(self, case: Case, m: Measured) -> None:
         if case.buyer is None:
             return
-        for year, suffix in ((case.buyer.current_year, "current"), (case.buyer.preceding_year, "preceding")):
+        for year, suffix in (
+            (case.buyer.current_year, "current"),
+            (case.buyer.preceding_year, "preceding"),
+        ):
             if year is not None:
                 m.facts[f"magi_{suffix}"] = self.book.scale(f"magi_{suffix}", year.magi)
                 m.shown[f"magi_{suffix}"] = usd(year.magi)
@@ -238,7 +280,9 @@ class Measurer:
         certified = cert.critical_minerals_share if cert else None
         cert_method = cert.method if cert and cert.method else None
         if cert is not None and (cert.method or cert.period):
-            m.certification = {k: v for k, v in (("method", cert.method), ("period", cert.period)) if v}
+            m.certification = {
+                k: v for k, v in (("method", cert.method), ("period", cert.period)) if v
+            }
         if b.mineral_chains:
             share, items = self.critical_mineral_content(b, on, m.method)
             m.facts["critical_minerals_share"] = self.book.scale("critical_minerals_share", share)
@@ -246,39 +290,60 @@ class Measurer:
             m.figures["critical_minerals_share"] = f"{share.numerator}/{share.denominator}"
             m.basis["critical_minerals"] = f"provenance ({m.method})"
             if certified is not None:  # compared by the method the certification states
-                same = share if cert_method in (None, m.method) else self.critical_mineral_content(b, on, cert_method)[0]
+                same = (
+                    share
+                    if cert_method in (None, m.method)
+                    else self.critical_mineral_content(b, on, cert_method)[0]
+                )
                 gap = abs(same - Fraction(certified))
-                m.facts["critical_minerals_certification_gap"] = self.book.scale("critical_minerals_certification_gap", gap)
+                m.facts["critical_minerals_certification_gap"] = self.book.scale(
+                    "critical_minerals_certification_gap", gap
+                )
         elif certified is not None:
-            m.facts["critical_minerals_share"] = self.book.scale("critical_minerals_share", Fraction(certified))
+            m.facts["critical_minerals_share"] = self.book.scale(
+                "critical_minerals_share", Fraction(certified)
+            )
             m.figures["critical_minerals_share"] = str(Fraction(certified))
             m.method = cert_method or "certified (method not stated)"
             m.basis["critical_minerals"] = "certified" + _certified_as(m.certification)
 
-    def critical_mineral_content(self, b: Battery, on: date, method: str) -> tuple[Fraction, list[dict[str, Any]]]:
+    def critical_mineral_content(
+        self, b: Battery, on: date, method: str
+    ) -> tuple[Fraction, list[dict[str, Any]]]:
         """Qualifying critical mineral content and one line item per procurement chain."""
         spec = self._p("critical_minerals_methods", on)[method]
         return _sourcing.critical_mineral_content(
-            b, method=spec, known=self._set("applicable_critical_minerals", on),
+            b,
+            method=spec,
+            known=self._set("applicable_critical_minerals", on),
             threshold=Decimal(self._p(spec["threshold"], on)) if "threshold" in spec else None,
-            lists={a: self._in(ls, on) for a, ls in self._p("qualifying_lists_by_activity", on).items()})
+            lists={
+                a: self._in(ls, on) for a, ls in self._p("qualifying_lists_by_activity", on).items()
+            },
+        )
 
     # -- battery components (30D(e)(2); 26 CFR 1.30D-3(b)) ----------------------------------
     def _components(self, b: Battery, m: Measured, on: date) -> None:
         certified = b.certified.battery_components_share if b.certified else None
         if b.components:
             share, items = _sourcing.battery_component_content(
-                b, kinds=set(self._p("battery_component_kinds", on)),
-                na=self._in(self._p("component_lists", on), on))
+                b,
+                kinds=set(self._p("battery_component_kinds", on)),
+                na=self._in(self._p("component_lists", on), on),
+            )
             m.facts["battery_components_share"] = self.book.scale("battery_components_share", share)
             m.line_items["battery_components"] = items
             m.figures["battery_components_share"] = f"{share.numerator}/{share.denominator}"
             m.basis["battery_components"] = "provenance"
             if certified is not None:
                 gap = abs(share - Fraction(certified))
-                m.facts["battery_components_certification_gap"] = self.book.scale("battery_components_certification_gap", gap)
+                m.facts["battery_components_certification_gap"] = self.book.scale(
+                    "battery_components_certification_gap", gap
+                )
         elif certified is not None:
-            m.facts["battery_components_share"] = self.book.scale("battery_components_share", Fraction(certified))
+            m.facts["battery_components_share"] = self.book.scale(
+                "battery_components_share", Fraction(certified)
+            )
             m.figures["battery_components_share"] = str(Fraction(certified))
             m.basis["battery_components"] = "certified" + _certified_as(m.certification)
 
@@ -287,9 +352,12 @@ class Measurer:
         paths = {e.id: f"vehicle.battery.entities[{k}]" for k, e in enumerate(b.entities)}
         judge = _feoc.Judge(b.entities, self._feoc_tests(on), paths)
         for e_id in {c.entity for c in b.components or []} | {
-                s.entity for ch in b.mineral_chains or [] for s in ch.stages}:
+            s.entity for ch in b.mineral_chains or [] for s in ch.stages
+        }:
             if e_id is not None and e_id not in paths:
-                raise InputError("vehicle.battery.entities", f"unknown entity {e_id!r}", "unknown_entity")
+                raise InputError(
+                    "vehicle.battery.entities", f"unknown entity {e_id!r}", "unknown_entity"
+                )
         cert = b.certified
         if b.components:
             found, open_ = [], []
@@ -298,12 +366,29 @@ class Measurer:
                 if missing is None:
                     missing = [f"vehicle.battery.components[{i}].entity"]
                 if why:
-                    found.append({"id": c.id, "kind": c.kind, "entity": c.entity, "feoc": True,
-                                  "reason": "; ".join(why)})
+                    found.append(
+                        {
+                            "id": c.id,
+                            "kind": c.kind,
+                            "entity": c.entity,
+                            "feoc": True,
+                            "reason": "; ".join(why),
+                        }
+                    )
                 elif missing:
-                    open_.append({"id": c.id, "kind": c.kind, "entity": c.entity, "feoc": None,
-                                  "reason": "unknown: " + ", ".join(missing), "missing": missing})
-            self._feoc_fact(m, "feoc_components", found, open_, cert.feoc_compliant_components if cert else None)
+                    open_.append(
+                        {
+                            "id": c.id,
+                            "kind": c.kind,
+                            "entity": c.entity,
+                            "feoc": None,
+                            "reason": "unknown: " + ", ".join(missing),
+                            "missing": missing,
+                        }
+                    )
+            self._feoc_fact(
+                m, "feoc_components", found, open_, cert.feoc_compliant_components if cert else None
+            )
         elif cert and cert.feoc_compliant_components is not None:
             m.facts["feoc_components"] = 0 if cert.feoc_compliant_components else 1
             m.basis["feoc_components"] = "attestation"
@@ -318,20 +403,36 @@ class Measurer:
                         miss = [f"vehicle.battery.mineral_chains[{i}].stages[{j}].entity"]
                     why += [f"{s.activity}: {x}" for x in r]
                     missing += [x for x in miss if x not in missing]
-                item: dict[str, Any] = {"id": chain.id, "mineral": chain.mineral, "material": chain.material or "",
-                        "impracticable_to_trace": (chain.material or "").lower() in itt}
+                item: dict[str, Any] = {
+                    "id": chain.id,
+                    "mineral": chain.mineral,
+                    "material": chain.material or "",
+                    "impracticable_to_trace": (chain.material or "").lower() in itt,
+                }
                 if why:
                     found.append({**item, "feoc": True, "reason": "; ".join(why)})
                 elif missing:
-                    open_.append({**item, "feoc": None, "reason": "unknown: " + ", ".join(missing), "missing": missing})
+                    open_.append(
+                        {
+                            **item,
+                            "feoc": None,
+                            "reason": "unknown: " + ", ".join(missing),
+                            "missing": missing,
+                        }
+                    )
             attested = cert.feoc_compliant_minerals if cert else None
             self._feoc_fact(m, "feoc_minerals", found, open_, attested)
-            traceable = self._feoc_count([i for i in found if not i["impracticable_to_trace"]],
-                                         [i for i in open_ if not i["impracticable_to_trace"]], attested)
+            traceable = self._feoc_count(
+                [i for i in found if not i["impracticable_to_trace"]],
+                [i for i in open_ if not i["impracticable_to_trace"]],
+                attested,
+            )
             if traceable is not None:
                 m.facts["feoc_minerals_traceable"] = traceable
         elif cert and cert.feoc_compliant_minerals is not None:
-            m.facts["feoc_minerals"] = m.facts["feoc_minerals_traceable"] = 0 if cert.feoc_compliant_minerals else 1
+            m.facts["feoc_minerals"] = m.facts["feoc_minerals_traceable"] = (
+                0 if cert.feoc_compliant_minerals else 1
+            )
             m.basis["feoc_minerals"] = "attestation"
 
     def _feoc_tests(self, on: date) -> _feoc.Tests:
@@ -346,12 +447,19 @@ class Measurer:
             out[fact] = (t["test"], arg, t["says"])
         return out
 
-    def _feoc_count(self, found: list[Any], open_: list[Any], attested: Optional[bool]) -> Optional[int]:
+    def _feoc_count(self, found: list[Any], open_: list[Any], attested: bool | None) -> int | None:
         return _feoc.decide(len(found), len(open_), attested)[0]
 
-    def _feoc_fact(self, m: Measured, fact: str, found: list[dict[str, Any]], open_: list[dict[str, Any]],
-                   attested: Optional[bool]) -> None:
-        """The FEOC count from provenance (and an attestation), its line items and what is missing."""
+    def _feoc_fact(
+        self,
+        m: Measured,
+        fact: str,
+        found: list[dict[str, Any]],
+        open_: list[dict[str, Any]],
+        attested: bool | None,
+    ) -> None:
+        """The FEOC count from provenance (and an attestation), its line items and what is
+        missing."""
         count, basis = _feoc.decide(len(found), len(open_), attested)
         m.line_items[fact] = found + open_
         m.basis[fact] = basis
@@ -366,33 +474,52 @@ class Measurer:
             m.facts[f"{fact}_attestation_conflict"] = int(conflict)
 
     # -- pre-2023 manufacturer phase-out (former 30D(e)) -------------------------------------
-    def _phaseout(self, manufacturer: str, sold: Optional[date], m: Measured) -> None:
+    def _phaseout(self, manufacturer: str, sold: date | None, m: Measured) -> None:
         spec = self.book.phaseout
-        name, maker = next(((n, mk) for n, mk in spec.manufacturers.items()
-                            if manufacturer.lower() in {a.lower() for a in mk.aliases}), (None, None))
+        name, maker = next(
+            (
+                (n, mk)
+                for n, mk in spec.manufacturers.items()
+                if manufacturer.lower() in {a.lower() for a in mk.aliases}
+            ),
+            (None, None),
+        )
         if maker is None:
             m.facts["phaseout_schedule"] = f"no phase-out schedule for {manufacturer}"
             m.facts["phaseout_fraction"] = self.book.scale("phaseout_fraction", 1)
             return
         steps = sorted(maker.fractions.items())
-        m.facts["phaseout_schedule"] = (f"{name} schedule: " + ", ".join(f"{pct(f)} from {d}" for d, f in steps)
-                                        + f"; no phase-out for sales after {spec.applies_sold_through}")
+        m.facts["phaseout_schedule"] = (
+            f"{name} schedule: "
+            + ", ".join(f"{pct(f)} from {d}" for d, f in steps)
+            + f"; no phase-out for sales after {spec.applies_sold_through}"
+        )
         if sold is None:
             m.missing["phaseout_fraction"] = ["purchase.sale_date"]
             return
-        current = [(d, f) for d, f in steps if d <= sold] if sold <= spec.applies_sold_through else []
+        current = (
+            [(d, f) for d, f in steps if d <= sold] if sold <= spec.applies_sold_through else []
+        )
         fraction = current[-1][1] if current else Decimal(1)
         m.facts["phaseout_fraction"] = self.book.scale("phaseout_fraction", fraction)
         m.phaseout = Fraction(fraction)
-        m.line_items["phaseout"] = freeze([{"id": f"{name} from {d}", "fraction": pct(f),
-                                            "applies": bool(current) and d == current[-1][0]} for d, f in steps])
+        m.line_items["phaseout"] = freeze(
+            [
+                {
+                    "id": f"{name} from {d}",
+                    "fraction": pct(f),
+                    "applies": bool(current) and d == current[-1][0],
+                }
+                for d, f in steps
+            ]
+        )
 
 
 def _certified_as(certification: dict[str, str]) -> str:
     return f" ({', '.join(f'{k} {v}' for k, v in certification.items())})" if certification else ""
 
 
-def _forget(cache: dict[int, Any], key: int, ref: "weakref.ref[Any]") -> None:
+def _forget(cache: dict[int, Any], key: int, ref: weakref.ref[Any]) -> None:
     """A battery died: drop its cached measures (unless its address already holds a new entry)."""
     entry = cache.get(key)
     if entry is not None and entry[0] is ref:

@@ -6,11 +6,12 @@
 >>> v.msrp.manufacturer_options
 Decimal('1500')
 """
+
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -21,7 +22,9 @@ MAX_ITEMS = 500
 MAX_STAGES = 50
 _Str = Annotated[str, Field(min_length=1, max_length=200)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=18)]  # exact in 28-digit Decimal arithmetic
+Money = Annotated[
+    Decimal, Field(ge=0, allow_inf_nan=False, max_digits=18)
+]  # exact in 28-digit Decimal arithmetic
 Share = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
@@ -34,9 +37,16 @@ def _country(code: str) -> str:
 
 Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
 Activity = Literal["extraction", "processing", "recycling"]
-FilingStatus = Literal["married_filing_jointly", "qualifying_surviving_spouse", "head_of_household",
-                       "single", "married_filing_separately"]
-PaymentKind = Literal["deposit", "down_payment", "trade_in", "full_payment", "other_payment", "none"]
+FilingStatus = Literal[
+    "married_filing_jointly",
+    "qualifying_surviving_spouse",
+    "head_of_household",
+    "single",
+    "married_filing_separately",
+]
+PaymentKind = Literal[
+    "deposit", "down_payment", "trade_in", "full_payment", "other_payment", "none"
+]
 
 
 class _Model(BaseModel):
@@ -56,37 +66,50 @@ class Stage(_Model):
 
     activity: Activity
     country: Country
-    entity: Optional[Id] = Field(None, description="Id of the entity (in battery.entities) that performed it.")
-    share: Share = Field(description="Fraction (0-1) of this activity's whole value added in the chain "
-                                     "that was added at this stage.")
+    entity: Id | None = Field(
+        None, description="Id of the entity (in battery.entities) that performed it."
+    )
+    share: Share = Field(
+        description="Fraction (0-1) of this activity's whole value added in the chain "
+        "that was added at this stage."
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _no_value_added(cls, data: Any) -> Any:
         if isinstance(data, dict) and "value_added" in data:
-            raise ValueError("'value_added' was replaced by 'share': the fraction (0-1) of this activity's "
-                             "whole value added in the chain that was added at this stage")
+            raise ValueError(
+                "'value_added' was replaced by 'share': the fraction (0-1) of this activity's "
+                "whole value added in the chain that was added at this stage"
+            )
         return data
 
 
 class MineralChain(_Model):
-    """One procurement chain of one applicable critical mineral, ending in a constituent material."""
+    """One procurement chain of one applicable critical mineral, ending in a constituent
+    material."""
 
     id: Id
     mineral: _Str
-    material: Optional[_Str] = Field(None, description="Constituent material, e.g. cathode_active_material, graphite.")
-    value: Money = Field(gt=0, description="Value (USD) of the mineral supplied through this chain.")
+    material: _Str | None = Field(
+        None, description="Constituent material, e.g. cathode_active_material, graphite."
+    )
+    value: Money = Field(
+        gt=0, description="Value (USD) of the mineral supplied through this chain."
+    )
     stages: list[Stage] = Field(min_length=1, max_length=MAX_STAGES)
 
     @model_validator(mode="after")
-    def _shares_within_whole(self) -> "MineralChain":
+    def _shares_within_whole(self) -> MineralChain:
         totals: dict[str, Decimal] = {}
         for s in self.stages:
             totals[s.activity] = totals.get(s.activity, Decimal(0)) + s.share
         over = {a: t for a, t in totals.items() if t > 1}
         if over:
             a, t = next(iter(over.items()))
-            raise ValueError(f"chain {self.id!r}: the {a} shares add up to {t}, more than the whole (1)")
+            raise ValueError(
+                f"chain {self.id!r}: the {a} shares add up to {t}, more than the whole (1)"
+            )
         return self
 
     def unaccounted(self) -> dict[str, Decimal]:
@@ -109,7 +132,7 @@ class Component(_Model):
     kind: _Str
     value: Money = Field(gt=0)
     country: Country
-    entity: Optional[Id] = None
+    entity: Id | None = None
     contains: list[Id] = Field(default=[], max_length=MAX_ITEMS)
 
 
@@ -125,43 +148,56 @@ class Entity(_Model):
 
     id: Id
     name: _Str
-    incorporated_in: Optional[Country] = Field(None, description="Country of incorporation or domicile.")
-    principal_place_of_business: Optional[Country] = None
-    government_board_share: Optional[Share] = Field(
-        None, description="Fraction (0-1) of board seats held by covered-nation governments.")
-    government_voting_share: Optional[Share] = Field(
-        None, description="Fraction (0-1) of voting rights held by covered-nation governments.")
-    government_equity_share: Optional[Share] = Field(
-        None, description="Fraction (0-1) of equity held by covered-nation governments.")
-    effective_control_license: Optional[bool] = Field(
-        None, description="A licence or other contract gives a covered-nation government effective control.")
-    designated: Optional[bool] = Field(
-        None, description="On a designated list (FTO, SDN, DOE determination).")
+    incorporated_in: Country | None = Field(
+        None, description="Country of incorporation or domicile."
+    )
+    principal_place_of_business: Country | None = None
+    government_board_share: Share | None = Field(
+        None, description="Fraction (0-1) of board seats held by covered-nation governments."
+    )
+    government_voting_share: Share | None = Field(
+        None, description="Fraction (0-1) of voting rights held by covered-nation governments."
+    )
+    government_equity_share: Share | None = Field(
+        None, description="Fraction (0-1) of equity held by covered-nation governments."
+    )
+    effective_control_license: bool | None = Field(
+        None,
+        description="A licence or other contract gives a covered-nation government effective "
+        "control.",
+    )
+    designated: bool | None = Field(
+        None, description="On a designated list (FTO, SDN, DOE determination)."
+    )
 
 
 class CertifiedContent(_Model):
     """The qualified manufacturer's certified figures, an alternative to raw provenance."""
 
-    critical_minerals_share: Optional[Share] = None
-    battery_components_share: Optional[Share] = None
-    feoc_compliant_components: Optional[bool] = None
-    feoc_compliant_minerals: Optional[bool] = None
-    method: Optional[Literal["value_added_50", "traced_qualifying_value"]] = None
-    period: Optional[_Str] = None
+    critical_minerals_share: Share | None = None
+    battery_components_share: Share | None = None
+    feoc_compliant_components: bool | None = None
+    feoc_compliant_minerals: bool | None = None
+    method: Literal["value_added_50", "traced_qualifying_value"] | None = None
+    period: _Str | None = None
 
 
 class Battery(_Model):
     capacity_kwh: Annotated[Decimal, Field(gt=0, le=10000, allow_inf_nan=False)]
-    externally_rechargeable: Optional[bool] = True
-    mineral_chains: Optional[list[MineralChain]] = Field(None, max_length=MAX_ITEMS)
-    components: Optional[list[Component]] = Field(None, max_length=MAX_ITEMS)
+    externally_rechargeable: bool | None = True
+    mineral_chains: list[MineralChain] | None = Field(None, max_length=MAX_ITEMS)
+    components: list[Component] | None = Field(None, max_length=MAX_ITEMS)
     entities: list[Entity] = Field(default=[], max_length=MAX_ITEMS)
     impracticable_to_trace_election: bool = False
-    certified: Optional[CertifiedContent] = None
+    certified: CertifiedContent | None = None
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> "Battery":
-        for name, items in (("mineral_chains", self.mineral_chains), ("components", self.components), ("entities", self.entities)):
+    def _unique_ids(self) -> Battery:
+        for name, items in (
+            ("mineral_chains", self.mineral_chains),
+            ("components", self.components),
+            ("entities", self.entities),
+        ):
             ids = [i.id for i in items or []]
             if len(set(ids)) < len(ids):
                 dup = sorted({i for i in ids if ids.count(i) > 1})
@@ -179,8 +215,11 @@ class Msrp(_Model):
     """
 
     base: Money = Field(description="Base retail price suggested by the manufacturer (USD).")
-    manufacturer_options: Money = Field(Decimal(0), description="Manufacturer-suggested prices of options "
-                                        "physically attached at delivery to the dealer (USD).")
+    manufacturer_options: Money = Field(
+        Decimal(0),
+        description="Manufacturer-suggested prices of options "
+        "physically attached at delivery to the dealer (USD).",
+    )
     destination: Money = Field(Decimal(0), description="Destination and delivery charge (USD).")
     dealer_addons: Money = Field(Decimal(0), description="Options added by the dealer (USD).")
 
@@ -190,27 +229,32 @@ class Vehicle(_Model):
     manufacturer: _Str
     model: _Str
     model_year: int = Field(ge=1990, le=2100)
-    epa_label_class: Optional[_Str] = None
-    gvwr_lbs: Optional[int] = Field(None, gt=0, le=200000)
-    motor_vehicle: Optional[bool] = Field(True, description="Manufactured for public roads, at least four wheels.")
-    qualified_manufacturer: Optional[bool] = None
-    final_assembly_country: Optional[Country] = None
-    msrp: Optional[Msrp] = None
-    battery: Optional[Battery] = None
+    epa_label_class: _Str | None = None
+    gvwr_lbs: int | None = Field(None, gt=0, le=200000)
+    motor_vehicle: bool | None = Field(
+        True, description="Manufactured for public roads, at least four wheels."
+    )
+    qualified_manufacturer: bool | None = None
+    final_assembly_country: Country | None = None
+    msrp: Msrp | None = None
+    battery: Battery | None = None
 
 
 class Purchase(_Model):
-    binding_contract_date: Optional[date] = None
-    first_payment_date: Optional[date] = None
-    first_payment_kind: Optional[PaymentKind] = None
-    sale_date: Optional[date] = None
-    placed_in_service_date: Optional[date] = None
-    original_use: Optional[bool] = True
-    for_resale: Optional[bool] = False
-    seller_report: Optional[bool] = None
-    transition_election: Optional[bool] = Field(
-        None, description="The taxpayer elects to treat the vehicle as placed in service on the day before "
-                          "the IRA's enactment (IRA §13401(l)); None: not stated (both are shown).")
+    binding_contract_date: date | None = None
+    first_payment_date: date | None = None
+    first_payment_kind: PaymentKind | None = None
+    sale_date: date | None = None
+    placed_in_service_date: date | None = None
+    original_use: bool | None = True
+    for_resale: bool | None = False
+    seller_report: bool | None = None
+    transition_election: bool | None = Field(
+        None,
+        description="The taxpayer elects to treat the vehicle as placed in service on the day "
+        "before "
+        "the IRA's enactment (IRA §13401(l)); None: not stated (both are shown).",
+    )
 
 
 class TaxYear(_Model):
@@ -219,22 +263,22 @@ class TaxYear(_Model):
 
 
 class Buyer(_Model):
-    current_year: Optional[TaxYear] = None
-    preceding_year: Optional[TaxYear] = None
+    current_year: TaxYear | None = None
+    preceding_year: TaxYear | None = None
 
 
 class Case(_Model):
     """What one determination reads: a vehicle, and either a purchase (with an optional buyer)
     or a date ``on`` for the vehicle-level question (maximum credit, buyer not assessed)."""
 
-    id: Optional[_Str] = None
+    id: _Str | None = None
     vehicle: Vehicle
-    purchase: Optional[Purchase] = None
-    buyer: Optional[Buyer] = None
-    on: Optional[date] = None
+    purchase: Purchase | None = None
+    buyer: Buyer | None = None
+    on: date | None = None
 
     @model_validator(mode="after")
-    def _question(self) -> "Case":
+    def _question(self) -> Case:
         if self.purchase is None and self.on is None:
             raise ValueError("give a purchase, or a date 'on' for the vehicle-level question")
         if self.buyer is not None and self.purchase is None:

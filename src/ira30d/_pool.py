@@ -16,11 +16,13 @@ about 300 KB each for 20 chains and 8 components).
 >>> pool.case(raw).vehicle.battery is pool.case(dict(raw)).vehicle.battery
 True
 """
+
 from __future__ import annotations
 
 import json
 import pickle
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -37,7 +39,8 @@ class BatteryPool:
         self.active = True
 
     def case(self, raw: Case | Mapping[str, Any] | str | bytes) -> Case:
-        """The validated case; raises pydantic's ``ValidationError`` as :meth:`Case.model_validate` would."""
+        """The validated case; raises pydantic's ``ValidationError`` as :meth:`Case.model_validate`
+        would."""
         if isinstance(raw, Case):
             return raw
         if isinstance(raw, (str, bytes)):

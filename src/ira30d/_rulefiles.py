@@ -2,9 +2,11 @@
 
 The result is a :class:`RuleBook`, plain data that the compiler and the measures read.
 """
+
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import string
 from dataclasses import dataclass, field
@@ -12,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -34,21 +36,21 @@ class Reference(_Strict):
     """A source: ``excerpt`` is its verbatim words, ``paraphrase`` a summary shown as one."""
 
     title: str
-    excerpt: Optional[str] = None
-    paraphrase: Optional[str] = None
-    note: Optional[str] = None
+    excerpt: str | None = None
+    paraphrase: str | None = None
+    note: str | None = None
 
 
 class _Cited(_Strict):
     """A rule-file entry with its law's words: an ``excerpt`` (verbatim) or a ``paraphrase``."""
 
     citation: str = Field(min_length=3)
-    excerpt: Optional[str] = Field(None, min_length=3)
-    paraphrase: Optional[str] = Field(None, min_length=3)
-    note: Optional[str] = None
+    excerpt: str | None = Field(None, min_length=3)
+    paraphrase: str | None = Field(None, min_length=3)
+    note: str | None = None
 
     @model_validator(mode="after")
-    def _quoted_or_paraphrased(self) -> "_Cited":
+    def _quoted_or_paraphrased(self) -> _Cited:
         if self.excerpt is None and self.paraphrase is None:
             raise ValueError("give the law's words: an excerpt (verbatim) or a paraphrase")
         return self
@@ -60,25 +62,27 @@ class ParameterSpec(_Strict):
     description: str
     unit: Literal["usd", "kwh", "lbs", "share", "date", "list", "mapping", "formula", "choice"]
     on: DateField = "placed_in_service"
-    keyed_by: Optional[str] = None
+    keyed_by: str | None = None
     value: Any = None
-    values: Optional[dict[date, Any]] = Field(None, min_length=1)
+    values: dict[date, Any] | None = Field(None, min_length=1)
     reference: list[Reference] = Field(min_length=1)
     confidence: Confidence
-    history: Optional[str] = None
-    choices: Optional[list[str]] = None
-    rounding: Optional[Literal["whole_dollars_half_up", "cents_half_up"]] = None
+    history: str | None = None
+    choices: list[str] | None = None
+    rounding: Literal["whole_dollars_half_up", "cents_half_up"] | None = None
 
     @model_validator(mode="after")
-    def _value_or_values(self) -> "ParameterSpec":
+    def _value_or_values(self) -> ParameterSpec:
         if (self.value is None) == (self.values is None):
-            raise ValueError("give a constant `value` or dated `values` (a mapping of dates), not both")
+            raise ValueError(
+                "give a constant `value` or dated `values` (a mapping of dates), not both"
+            )
         return self
 
 
 class FactSpec(_Strict):
     type: Literal["date", "int", "bool", "str"]
-    unit: Optional[str] = None
+    unit: str | None = None
     label: str
     source: list[str] = []
     measured_by: list[str] = []
@@ -103,13 +107,13 @@ class RequirementSpec(_Cited):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     kind: Literal["gate", "credit_part", "check", "election"]
-    amount: Optional[str] = None
+    amount: str | None = None
     scope: Literal["vehicle", "purchase", "buyer"]
-    window: Optional[WindowSpec] = None
+    window: WindowSpec | None = None
     inputs: list[str] = Field(min_length=1)
     condition: dict[str, Any]
     confidence: Confidence
-    line_items: Optional[str] = None
+    line_items: str | None = None
     exceptions: list[ExceptionSpec] = []
     explain: dict[Literal["met", "not_met", "undetermined", "exception", "attested"], str]
     when_absent: Literal["undetermined", "not_applicable"] = "undetermined"
@@ -120,7 +124,7 @@ class RegimeSpec(_Cited):
     title: str
     window: WindowSpec
     formula: Literal["capacity", "credit_parts"]
-    parameter: Optional[str] = None
+    parameter: str | None = None
     phaseout: bool
     confidence: Confidence
 
@@ -168,7 +172,8 @@ class RuleSetSpec(_Strict):
 
 @dataclass(frozen=True)
 class Parameter:
-    """A parameter: a constant (no ``starts``), or values in force from each start on the ``on`` date."""
+    """A parameter: a constant (no ``starts``), or values in force from each start on the ``on``
+    date."""
 
     name: str
     spec: ParameterSpec
@@ -195,8 +200,14 @@ Rounding = Literal["floor", "ceil", "exact"]
 # Which way an input value is rounded onto the integer scale so that a comparison with a law's
 # value (a whole number on that scale) gives the answer the unrounded value gives:
 # x >= T and x < T hold for floor(x) exactly when for x; x <= T and x > T for ceil(x).
-ROUNDING_FOR_OP: dict[str, Rounding] = {"ge": "floor", "lt": "floor", "le": "ceil", "gt": "ceil",
-                                        "eq": "exact", "ne": "exact"}
+ROUNDING_FOR_OP: dict[str, Rounding] = {
+    "ge": "floor",
+    "lt": "floor",
+    "le": "ceil",
+    "gt": "ceil",
+    "eq": "exact",
+    "ne": "exact",
+}
 
 
 def to_fact_scale(unit: str | None, value: Any, rounding: Rounding = "exact") -> Any:
@@ -205,7 +216,8 @@ def to_fact_scale(unit: str | None, value: Any, rounding: Rounding = "exact") ->
     A law's value must sit exactly on the scale (``rounding="exact"``); an input value is rounded
     the way its comparisons need (see ``ROUNDING_FOR_OP``), so no comparison changes:
 
-    >>> to_fact_scale("usd", Decimal("150000.004"), "ceil"), to_fact_scale("share", Fraction(1, 3), "floor")
+    >>> (to_fact_scale("usd", Decimal("150000.004"), "ceil"),
+    ...  to_fact_scale("share", Fraction(1, 3), "floor"))
     (15000001, 333333)
     """
     if isinstance(value, (bool, str)):
@@ -271,14 +283,18 @@ def build_parameter(name: str, spec: ParameterSpec, label: str) -> Parameter:
             items = v.values() if isinstance(v, dict) else [v]
             for item in items:
                 if not isinstance(item, (int, Decimal)) or isinstance(item, bool) or item < 0:
-                    raise RuleFileError(label, where, f"expected a non-negative number in {spec.unit}, got {item!r}")
+                    raise RuleFileError(
+                        label, where, f"expected a non-negative number in {spec.unit}, got {item!r}"
+                    )
                 if spec.unit == "share" and item > 1:
                     raise RuleFileError(label, where, "a share is between 0 and 1")
                 try:
                     to_fact_scale(spec.unit, item)
                 except ValueError as exc:
                     raise RuleFileError(label, where, str(exc)) from None
-        if spec.unit in FACT_SCALE or spec.unit == "formula":  # every number of the law is a Decimal
+        if (
+            spec.unit in FACT_SCALE or spec.unit == "formula"
+        ):  # every number of the law is a Decimal
             v = {k: Decimal(x) for k, x in v.items()} if isinstance(v, dict) else Decimal(v)
         if spec.keyed_by and not isinstance(v, dict):
             raise RuleFileError(label, where, f"keyed by {spec.keyed_by}: expected a mapping")
@@ -345,16 +361,31 @@ def read_rulebook(root: Path) -> RuleBook:
         sc = validated(ScenarioSpec, load(rel), rel)
         scenarios[sc.name] = sc
     raw_nm = load(spec.not_modelled)
-    not_modelled = [validated(NotModelled, r, spec.not_modelled, f"[{i}]") for i, r in enumerate(raw_nm or [])]
+    not_modelled = [
+        validated(NotModelled, r, spec.not_modelled, f"[{i}]") for i, r in enumerate(raw_nm or [])
+    ]
 
-    book = RuleBook(spec, root, digest.hexdigest(), facts, parameters, lists, requirements, regimes,
-                    phaseout, scenarios, not_modelled, requirement_files)
+    book = RuleBook(
+        spec,
+        root,
+        digest.hexdigest(),
+        facts,
+        parameters,
+        lists,
+        requirements,
+        regimes,
+        phaseout,
+        scenarios,
+        not_modelled,
+        requirement_files,
+    )
     _check(book)
     return book
 
 
 def window_condition(window: WindowSpec | None, book: RuleBook, label: str, path: str) -> C.Cond:
-    """The date window as a condition on its date fact (bounds: from/to inclusive, after/before strict)."""
+    """The date window as a condition on its date fact (bounds: from/to inclusive, after/before
+    strict)."""
     if window is None:
         return C.TRUE
     atoms = []
@@ -368,11 +399,14 @@ def window_condition(window: WindowSpec | None, book: RuleBook, label: str, path
 
 
 def window_bound(value: Any, book: RuleBook, label: str, path: str) -> date:
-    """A window bound: a date, or ``{param: NAME}`` of a constant date parameter (one home per date)."""
+    """A window bound: a date, or ``{param: NAME}`` of a constant date parameter (one home per
+    date)."""
     if isinstance(value, dict):
         p = book.parameters.get(value.get("param", "")) if set(value) == {"param"} else None
         if p is None or p.spec.unit != "date" or not p.constant:
-            raise RuleFileError(label, path, "expected a date or {param: NAME} of a constant date parameter")
+            raise RuleFileError(
+                label, path, "expected a date or {param: NAME} of a constant date parameter"
+            )
         value = p.values[0]
     if not isinstance(value, date):
         raise RuleFileError(label, path, "expected a date")
@@ -388,45 +422,70 @@ def _check(book: RuleBook) -> None:
         for name in req.inputs:
             if name not in book.facts:
                 raise RuleFileError(label, f"{req.id}.inputs", f"unknown fact {name!r}")
-        conds = [("condition", req.condition)] + [(f"exceptions.{e.id}.condition", e.condition) for e in req.exceptions]
+        conds = [("condition", req.condition)] + [
+            (f"exceptions.{e.id}.condition", e.condition) for e in req.exceptions
+        ]
+        fail = functools.partial(RuleFileError, label)  # (path, reason) -> the error to raise
         for where, raw in conds:
-            cond = C.parse(raw, f"{req.id}.{where}", lambda p, why: RuleFileError(label, p, why))
+            cond = C.parse(raw, f"{req.id}.{where}", fail)
             for atom in C.walk_atoms(cond):
                 _check_atom(book, atom, label, f"{req.id}.{where}")
             book.conditions[f"{req.id}.{where}"] = cond
         window_condition(req.window, book, label, req.id)
-    for req in book.requirements:  # after every condition is parsed, so the order of files does not matter
+    for req in (
+        book.requirements
+    ):  # after every condition is parsed, so the order of files does not matter
         _check_placeholders(book, req)
     # regimes tile the placed-in-service axis from the first start with no gap and no overlap
     spans = []
     for reg in book.regimes:
         w = reg.window
         if w.on != "placed_in_service" or w.from_ is None or w.after or (w.to and w.before):
-            raise RuleFileError(book.spec.regimes, f"{reg.id}.window",
-                                "a regime window is {on: placed_in_service, from: DATE, to or before: DATE?}")
+            raise RuleFileError(
+                book.spec.regimes,
+                f"{reg.id}.window",
+                "a regime window is {on: placed_in_service, from: DATE, to or before: DATE?}",
+            )
         start = window_bound(w.from_, book, book.spec.regimes, f"{reg.id}.window.from")
-        end = window_bound(w.to, book, book.spec.regimes, f"{reg.id}.window.to") if w.to else \
-            window_bound(w.before, book, book.spec.regimes, f"{reg.id}.window.before") - timedelta(days=1) \
-            if w.before else None
+        end = (
+            window_bound(w.to, book, book.spec.regimes, f"{reg.id}.window.to")
+            if w.to
+            else window_bound(w.before, book, book.spec.regimes, f"{reg.id}.window.before")
+            - timedelta(days=1)
+            if w.before
+            else None
+        )
         spans.append((start, end, reg.id))
         if reg.formula == "capacity" and reg.parameter not in book.parameters:
-            raise RuleFileError(book.spec.regimes, f"{reg.id}.parameter", f"unknown parameter {reg.parameter!r}")
+            raise RuleFileError(
+                book.spec.regimes, f"{reg.id}.parameter", f"unknown parameter {reg.parameter!r}"
+            )
     spans.sort(key=lambda s: s[0])
-    for (_, e0, id0), (s1, _, id1) in zip(spans, spans[1:]):
+    for (_, e0, id0), (s1, _, id1) in zip(spans, spans[1:], strict=False):
         if e0 is None or (s1 - e0).days != 1:
-            raise RuleFileError(book.spec.regimes, f"{id1}.window", f"gap or overlap after regime {id0}")
+            raise RuleFileError(
+                book.spec.regimes, f"{id1}.window", f"gap or overlap after regime {id0}"
+            )
     if spans and spans[-1][1] is not None:
-        raise RuleFileError(book.spec.regimes, f"{spans[-1][2]}.window", "the last regime must be open-ended")
+        raise RuleFileError(
+            book.spec.regimes, f"{spans[-1][2]}.window", "the last regime must be open-ended"
+        )
     _check_rounding(book)
     for fact, spec in book.facts.items():
         for name in spec.measured_by:
             if name not in book.parameters:
-                raise RuleFileError(book.spec.facts, f"{fact}.measured_by", f"unknown parameter {name!r}")
+                raise RuleFileError(
+                    book.spec.facts, f"{fact}.measured_by", f"unknown parameter {name!r}"
+                )
     for name, p in book.parameters.items():
         if p.spec.keyed_by and p.spec.keyed_by not in ("msrp_class", "filing_status"):
-            raise RuleFileError("parameters", f"{name}.keyed_by", f"unknown category {p.spec.keyed_by!r}")
+            raise RuleFileError(
+                "parameters", f"{name}.keyed_by", f"unknown category {p.spec.keyed_by!r}"
+            )
     if book.spec.default_countries != "baseline":
-        raise RuleFileError("ruleset.yaml", "default_countries", "only 'baseline' (all lists as shipped) is defined")
+        raise RuleFileError(
+            "ruleset.yaml", "default_countries", "only 'baseline' (all lists as shipped) is defined"
+        )
 
 
 def _check_atom(book: RuleBook, atom: C.Atom, label: str, path: str) -> None:
@@ -438,12 +497,23 @@ def _check_atom(book: RuleBook, atom: C.Atom, label: str, path: str) -> None:
             raise RuleFileError(label, path, f"unknown parameter {ref.name!r}")
         p = book.parameters[ref.name]
         if bool(p.spec.keyed_by) != bool(ref.key):
-            raise RuleFileError(label, path, f"parameter {ref.name!r} {'needs' if p.spec.keyed_by else 'takes no'} key")
+            raise RuleFileError(
+                label,
+                path,
+                f"parameter {ref.name!r} {'needs' if p.spec.keyed_by else 'takes no'} key",
+            )
         if ref.key and ref.key not in book.facts:
             raise RuleFileError(label, path, f"unknown key fact {ref.key!r}")
         unit = book.facts[atom.fact].unit
-        if p.spec.unit != (unit or "date") and not (p.spec.unit == "date" and book.facts[atom.fact].type == "date"):
-            raise RuleFileError(label, path, f"unit mismatch: fact {atom.fact!r} is {unit}, parameter {ref.name!r} is {p.spec.unit}")
+        if p.spec.unit != (unit or "date") and not (
+            p.spec.unit == "date" and book.facts[atom.fact].type == "date"
+        ):
+            raise RuleFileError(
+                label,
+                path,
+                f"unit mismatch: fact {atom.fact!r} is {unit}, "
+                f"parameter {ref.name!r} is {p.spec.unit}",
+            )
 
 
 def _check_rounding(book: RuleBook) -> None:
@@ -457,20 +527,37 @@ def _check_rounding(book: RuleBook) -> None:
             have = book.rounding.setdefault(atom.fact, want)
             if have != want:
                 rid = key.split(".")[0]
-                raise RuleFileError(book.requirement_files.get(rid, "requirements"), key,
-                                    f"fact {atom.fact!r} is compared both as {have} and as {want}: "
-                                    "no single integer scale keeps both exact")
+                raise RuleFileError(
+                    book.requirement_files.get(rid, "requirements"),
+                    key,
+                    f"fact {atom.fact!r} is compared both as {have} and as {want}: "
+                    "no single integer scale keeps both exact",
+                )
 
 
 def _check_placeholders(book: RuleBook, req: RequirementSpec) -> None:
     """A template may name facts and the parameters this requirement's own conditions compare
     against (``name`` or ``name[key_fact]``): those are what its finding can show."""
-    keys = [k for k in book.conditions if k == f"{req.id}.condition" or k.startswith(f"{req.id}.exceptions.")]
-    refs = {a.operand for k in keys for a in C.walk_atoms(book.conditions[k]) if isinstance(a.operand, C.ParamRef)}
-    allowed = set(book.facts) | {r.name for r in refs} | {f"{r.name}[{r.key}]" for r in refs if r.key}
+    keys = [
+        k
+        for k in book.conditions
+        if k == f"{req.id}.condition" or k.startswith(f"{req.id}.exceptions.")
+    ]
+    refs = {
+        a.operand
+        for k in keys
+        for a in C.walk_atoms(book.conditions[k])
+        if isinstance(a.operand, C.ParamRef)
+    }
+    allowed = (
+        set(book.facts) | {r.name for r in refs} | {f"{r.name}[{r.key}]" for r in refs if r.key}
+    )
     for status, template in req.explain.items():
         for _, field_name, _, _ in string.Formatter().parse(template):
             if field_name and field_name not in allowed:
-                raise RuleFileError(book.requirement_files[req.id], f"{req.id}.explain.{status}",
-                                    f"unknown placeholder {{{field_name}}}: a template names facts and the "
-                                    "parameters of this requirement's own conditions")
+                raise RuleFileError(
+                    book.requirement_files[req.id],
+                    f"{req.id}.explain.{status}",
+                    f"unknown placeholder {{{field_name}}}: a template names facts and the "
+                    "parameters of this requirement's own conditions",
+                )

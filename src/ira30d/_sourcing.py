@@ -18,6 +18,7 @@ country, under both methods:
 >>> qualifying_shares(chain, {"processing": {"US": ("united_states", None)}})
 {'processing': Decimal('0.4')}
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -45,10 +46,17 @@ def qualifying_shares(chain: MineralChain, lists: dict[str, Index]) -> dict[str,
     return out
 
 
-def critical_mineral_content(b: Battery, *, method: dict[str, Any], known: frozenset[str],
-                             threshold: Decimal | None, lists: dict[str, Index]) -> tuple[Fraction, list[dict[str, Any]]]:
+def critical_mineral_content(
+    b: Battery,
+    *,
+    method: dict[str, Any],
+    known: frozenset[str],
+    threshold: Decimal | None,
+    lists: dict[str, Index],
+) -> tuple[Fraction, list[dict[str, Any]]]:
     """Qualifying critical mineral content and one line item per procurement chain, by a
-    method of ``critical_minerals_methods`` (``threshold``: the value of its threshold parameter)."""
+    method of ``critical_minerals_methods`` (``threshold``: the value of its threshold
+    parameter)."""
     traced = method["counts"] == "value_times_best_share"
     test_share = threshold if method["qualifies_when"] == "best_share_at_least" else None
     total = Decimal(0)  # exact: values have at most 18 digits, so 500 of them fit Decimal's 28
@@ -56,12 +64,19 @@ def critical_mineral_content(b: Battery, *, method: dict[str, Any], known: froze
     items = []
     for i, chain in enumerate(b.mineral_chains or []):
         if chain.mineral.lower() not in known:
-            raise InputError(f"vehicle.battery.mineral_chains[{i}].mineral",
-                             f"{chain.mineral!r} is not an applicable critical mineral (45X(c)(6) list in rules/)",
-                             "unknown_mineral")
+            raise InputError(
+                f"vehicle.battery.mineral_chains[{i}].mineral",
+                f"{chain.mineral!r} is not an applicable critical mineral "
+                "(45X(c)(6) list in rules/)",
+                "unknown_mineral",
+            )
         shares = qualifying_shares(chain, lists)
         best = max(shares.values(), default=Decimal(0))
-        by = next((a for a in ACTIVITIES if a in shares and shares[a] == best), None) if best > 0 else None
+        by = (
+            next((a for a in ACTIVITIES if a in shares and shares[a] == best), None)
+            if best > 0
+            else None
+        )
         if test_share is not None and best < test_share:
             by = None
         contribution: Decimal | Fraction
@@ -75,12 +90,21 @@ def critical_mineral_content(b: Battery, *, method: dict[str, Any], known: froze
         open_ = {a: pct(rest) for a, rest in chain.unaccounted().items() if rest > 0}
         places = _places(chain, by, lists) if by else []
         texts = {a: pct(shares[a]) for a in ACTIVITIES if a in shares}
-        items.append({
-            "id": chain.id, "kind": "mineral_chain", "mineral": chain.mineral, "value": str(chain.value),
-            "qualifies": contribution > 0, "by": by, "shares": texts, "unaccounted": open_, "places": places,
-            "contribution": str(cents(contribution)),
-            "reason": _reason(by, texts, open_, test_share, places),
-        })
+        items.append(
+            {
+                "id": chain.id,
+                "kind": "mineral_chain",
+                "mineral": chain.mineral,
+                "value": str(chain.value),
+                "qualifies": contribution > 0,
+                "by": by,
+                "shares": texts,
+                "unaccounted": open_,
+                "places": places,
+                "contribution": str(cents(contribution)),
+                "reason": _reason(by, texts, open_, test_share, places),
+            }
+        )
     qualifying = qualifying_b if traced else Fraction(qualifying_a)
     share = qualifying / Fraction(total) if total else Fraction(0)
     return share, items
@@ -88,14 +112,24 @@ def critical_mineral_content(b: Battery, *, method: dict[str, Any], known: froze
 
 def _places(chain: MineralChain, by: str, lists: dict[str, Index]) -> list[str]:
     index = lists[by]
-    return [f"{s.country} ({index[s.country][0]}: {index[s.country][1].instrument})"
-            for s in chain.stages if s.activity == by and s.country in index]
+    return [
+        f"{s.country} ({index[s.country][0]}: {index[s.country][1].instrument})"
+        for s in chain.stages
+        if s.activity == by and s.country in index
+    ]
 
 
-def _reason(by: str | None, shares: dict[str, str], open_: dict[str, str], test_share: Decimal | None,
-            places: list[str]) -> str:
-    gaps = "; ".join(f"{v} of {a} value added not accounted for (counts as not qualifying)"
-                     for a, v in open_.items())
+def _reason(
+    by: str | None,
+    shares: dict[str, str],
+    open_: dict[str, str],
+    test_share: Decimal | None,
+    places: list[str],
+) -> str:
+    gaps = "; ".join(
+        f"{v} of {a} value added not accounted for (counts as not qualifying)"
+        for a, v in open_.items()
+    )
     if by:
         text = f"{by} {shares[by]} in qualifying countries: {', '.join(places)}"
     elif test_share is None:
@@ -105,30 +139,43 @@ def _reason(by: str | None, shares: dict[str, str], open_: dict[str, str], test_
     return f"{text}; {gaps}" if gaps else text
 
 
-def battery_component_content(b: Battery, *, kinds: set[str],
-                              na: Index) -> tuple[Fraction, list[dict[str, Any]]]:
+def battery_component_content(
+    b: Battery, *, kinds: set[str], na: Index
+) -> tuple[Fraction, list[dict[str, Any]]]:
     """Qualifying battery component content (incremental values) and one line item per component."""
     comps = {c.id: c for c in b.components or []}
     parent: dict[str, str] = {}
     for i, c in enumerate(b.components or []):
         where = f"vehicle.battery.components[{i}]"
         if c.kind not in kinds:
-            raise InputError(f"{where}.kind", f"{c.kind!r} is not a battery component kind ({', '.join(sorted(kinds))}); "
-                             "constituent materials are not components", "unknown_component_kind")
+            raise InputError(
+                f"{where}.kind",
+                f"{c.kind!r} is not a battery component kind ({', '.join(sorted(kinds))}); "
+                "constituent materials are not components",
+                "unknown_component_kind",
+            )
         for child in c.contains:
             if child not in comps:
-                raise InputError(f"{where}.contains", f"unknown component {child!r}", "unknown_component")
+                raise InputError(
+                    f"{where}.contains", f"unknown component {child!r}", "unknown_component"
+                )
             if child in parent:
-                raise InputError(f"{where}.contains", f"component {child!r} is contained twice "
-                                 f"(in {parent[child]!r} and {c.id!r})", "contained_twice")
+                raise InputError(
+                    f"{where}.contains",
+                    f"component {child!r} is contained twice (in {parent[child]!r} and {c.id!r})",
+                    "contained_twice",
+                )
             parent[child] = c.id
     for start in comps:  # a cycle has no root: walk up from every node
         seen, node = {start}, start
         while node in parent:
             node = parent[node]
             if node in seen:
-                raise InputError("vehicle.battery.components", f"containment cycle through {node!r}",
-                                 "containment_cycle")
+                raise InputError(
+                    "vehicle.battery.components",
+                    f"containment cycle through {node!r}",
+                    "containment_cycle",
+                )
             seen.add(node)
     total, na_total = Decimal(0), Decimal(0)
     items = []
@@ -136,16 +183,28 @@ def battery_component_content(b: Battery, *, kinds: set[str],
         inner = sum((comps[x].value for x in c.contains), Decimal(0))
         incremental = c.value - inner
         if incremental < 0:
-            raise InputError(f"vehicle.battery.components[{i}].value", f"value {c.value} is less than the "
-                             f"{inner} of the components it contains", "negative_incremental_value")
+            raise InputError(
+                f"vehicle.battery.components[{i}].value",
+                f"value {c.value} is less than the {inner} of the components it contains",
+                "negative_incremental_value",
+            )
         hit = na.get(c.country)
         total += incremental
         if hit:
             na_total += incremental
-        items.append({
-            "id": c.id, "kind": c.kind, "value": str(c.value), "contains": list(c.contains),
-            "incremental_value": str(incremental), "country": c.country, "qualifies": hit is not None,
-            "reason": f"made in {c.country} ({hit[0]})" if hit else f"made in {c.country}, outside North America",
-        })
+        items.append(
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "value": str(c.value),
+                "contains": list(c.contains),
+                "incremental_value": str(incremental),
+                "country": c.country,
+                "qualifies": hit is not None,
+                "reason": f"made in {c.country} ({hit[0]})"
+                if hit
+                else f"made in {c.country}, outside North America",
+            }
+        )
     share = Fraction(na_total) / Fraction(total) if total else Fraction(0)
     return share, items

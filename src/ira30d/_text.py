@@ -3,13 +3,14 @@
 >>> pct(Fraction(1, 3)), pct(Decimal("0.25")), usd(Decimal("150000.004")), usd(Decimal(3750))
 ('33.3333%', '25%', '$150,000.004', '$3,750.00')
 """
+
 from __future__ import annotations
 
 import functools
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any, Optional
+from typing import Any
 
 _HUNDRED, _PCT_QUANTUM, CENT = Decimal(100), Decimal("0.0001"), Decimal("0.01")
 
@@ -36,7 +37,7 @@ def _pct(d: Decimal) -> str:
 def pct_of(part: Decimal, whole: Decimal) -> str:
     """``part / whole`` as a percentage for display.
 
-    >>> pct_of(Decimal(1), Decimal(3)), pct_of(Decimal(5), Decimal(8)), pct_of(Decimal(2), Decimal(2))
+    >>> pct_of(Decimal(1), Decimal(3)), pct_of(Decimal(5), Decimal(8)), pct_of(Decimal(2), 2)
     ('33.3333%', '62.5%', '100%')
     """
     if part == whole:
@@ -61,7 +62,7 @@ def cents(x: Fraction | Decimal) -> Decimal:
     return x.quantize(CENT, ROUND_HALF_UP)
 
 
-def fact_date(v: Optional[int]) -> Optional[date]:
+def fact_date(v: int | None) -> date | None:
     """A date fact (YYYYMMDD integer) back as a date.
 
     >>> fact_date(20250930)
@@ -70,10 +71,11 @@ def fact_date(v: Optional[int]) -> Optional[date]:
     return None if v is None else date(v // 10000, v // 100 % 100, v % 100)
 
 
-def show_fact(ftype: str, unit: Optional[str], v: Any) -> str:
+def show_fact(ftype: str, unit: str | None, v: Any) -> str:
     """A fact on the engine's integer scale as text (dates, yes/no, dollars, %, kWh, lbs).
 
-    >>> show_fact("int", "usd", 15000001), show_fact("int", "share", 600000), show_fact("date", None, 20220815)
+    >>> (show_fact("int", "usd", 15000001), show_fact("int", "share", 600000),
+    ...  show_fact("date", None, 20220815))
     ('$150,000.01', '60%', '2022-08-15')
     """
     if ftype == "date":
@@ -94,7 +96,8 @@ def show_fact(ftype: str, unit: Optional[str], v: Any) -> str:
 def show_value(unit: str, value: Any) -> str:
     """A law's value (a parameter in its rule-file unit) as text.
 
-    >>> show_value("usd", Decimal(55000)), show_value("share", Decimal("0.6")), show_value("kwh", Decimal(7))
+    >>> (show_value("usd", Decimal(55000)), show_value("share", Decimal("0.6")),
+    ...  show_value("kwh", Decimal(7)))
     ('$55,000.00', '60%', '7 kWh')
     """
     if unit == "usd":

@@ -9,8 +9,10 @@ r"""Safe YAML for rule files: no tags, no aliases, no duplicate keys, decimals n
 >>> load_yaml(path, "p.yaml")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-ira30d._errors.RuleFileError: p.yaml: at line 1, column 4: invalid YAML: could not determine a constructor ...
+ira30d._errors.RuleFileError: p.yaml: at line 1, column 4: invalid YAML: could not determine
+a constructor ...
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +31,9 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.constructor.ConstructorError(None, None, "aliases are not allowed in rule files", event.start_mark)
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases are not allowed in rule files", event.start_mark
+            )
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
@@ -37,7 +41,9 @@ class _Loader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -54,7 +60,9 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def load_yaml(path: Path, label: str) -> Any:
