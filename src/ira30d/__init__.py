@@ -9,12 +9,18 @@ citations.
 
 from __future__ import annotations
 
-from ._api import default_ruleset, evaluate, example, example_names, input_schema
-from ._batch import evaluate_many, evaluate_partition, read_cases, summary, to_dataframe
-from ._compare import Comparison, Scenario, compare
-from ._determination import Determination, Finding, Provenance
-from ._errors import EngineError, InputError, Ira30dError, RuleFileError, UnknownCountryError
-from ._models import (
+from ira30d.api import default_ruleset, evaluate, example, example_names, input_schema
+from ira30d.batch import evaluate_many, evaluate_partition, read_cases, summary, to_dataframe
+from ira30d.common.errors import (
+    EngineError,
+    InputError,
+    Ira30dError,
+    RuleFileError,
+    UnknownCountryError,
+)
+from ira30d.compare import Comparison, Scenario, compare
+from ira30d.determination.records import Determination, Finding, Provenance
+from ira30d.models.inputs import (
     Battery,
     Buyer,
     Case,
@@ -28,8 +34,8 @@ from ._models import (
     TaxYear,
     Vehicle,
 )
-from ._plot import plot_shares
-from ._ruleset import RuleSet, rules_dir
+from ira30d.plot import plot_shares
+from ira30d.ruleset import RuleSet, rules_dir
 
 __version__ = "0.1.0"
 

@@ -18,10 +18,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from . import _conditions as C
-from ._countries import CountryList, load_country_file
-from ._errors import RuleFileError
-from ._yaml import load_yaml
+from ira30d.common.errors import RuleFileError
+from ira30d.law import conditions as C
+from ira30d.law.countries import CountryList, load_country_file
+from ira30d.law.safe_yaml import load_yaml
 
 DateField = Literal["acquired", "contract", "sale", "placed_in_service"]
 Confidence = Literal["C", "C2", "U", "D"]

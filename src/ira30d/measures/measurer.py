@@ -25,14 +25,15 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from . import _feoc, _sourcing
-from ._countries import Countries
-from ._errors import InputError
-from ._frozen import freeze
-from ._manifest import check_book
-from ._models import Battery, Case
-from ._rulefiles import RuleBook
-from ._text import pct, usd
+from ira30d.common.errors import InputError
+from ira30d.common.frozen import freeze
+from ira30d.common.text import pct, usd
+from ira30d.law.countries import Countries
+from ira30d.law.rulefiles import RuleBook
+from ira30d.measures import feoc as _feoc
+from ira30d.measures import sourcing as _sourcing
+from ira30d.measures.manifest import check_book
+from ira30d.models.inputs import Battery, Case
 
 
 @dataclass

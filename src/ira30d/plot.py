@@ -13,8 +13,8 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from ._determination import Determination
-from ._errors import InputError
+from ira30d.common.errors import InputError
+from ira30d.determination.records import Determination
 
 
 def _pyplot() -> Any:
@@ -33,7 +33,7 @@ def _pyplot() -> Any:
 def plot_shares(d: Determination, ruleset: Any | None = None, years: range | None = None) -> Any:
     """A figure: the vehicle's critical-mineral and component shares against each year's required
     share (read from the rule set), and each mineral chain's contribution."""
-    from ._api import default_ruleset
+    from ira30d.api import default_ruleset
 
     plt = _pyplot()
     book = (ruleset or default_ruleset()).book

@@ -19,8 +19,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from . import _conditions as C
-from ._errors import EngineError, Ira30dError
+from ira30d.common.errors import EngineError, Ira30dError
+from ira30d.law import conditions as C
 
 Compiled = Sequence[tuple[str, C.Cond]]
 

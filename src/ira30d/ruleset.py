@@ -12,10 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from . import _conditions as C
-from ._backends import Backend, make_backend
-from ._countries import Countries, load_country_file
-from ._determination import (
+from ira30d.common.errors import EngineError, InputError
+from ira30d.common.text import fact_date, show_fact, show_value
+from ira30d.determination.records import (
     SCHEMA_VERSION,
     Determination,
     Finding,
@@ -26,10 +25,11 @@ from ._determination import (
     Transition,
     new_record,
 )
-from ._errors import EngineError, InputError
-from ._measures import Measured, Measurer
-from ._models import Case
-from ._rulefiles import (
+from ira30d.determination.verdict import Decision, decide
+from ira30d.engines.backends import Backend, make_backend
+from ira30d.law import conditions as C
+from ira30d.law.countries import Countries, load_country_file
+from ira30d.law.rulefiles import (
     ParameterSpec,
     RuleBook,
     build_parameter,
@@ -38,8 +38,8 @@ from ._rulefiles import (
     validated,
     window_condition,
 )
-from ._text import fact_date, show_fact, show_value
-from ._verdict import Decision, decide
+from ira30d.measures.measurer import Measured, Measurer
+from ira30d.models.inputs import Case
 
 _PY_TYPES = {"date": int, "int": int, "bool": bool, "str": str}
 
@@ -352,7 +352,7 @@ class RuleSet:
         m.rendered = dict(shown)
         findings = [self._finding(plan, case, m, fired, shown) for plan in self._plans]
         if counterfactuals:
-            from ._counterfactuals import counterfactuals as what_flips
+            from ira30d.counterfactuals import counterfactuals as what_flips
 
             findings = [
                 dataclasses.replace(f, counterfactuals=what_flips(self, case, m, f, req))

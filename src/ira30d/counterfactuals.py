@@ -18,11 +18,11 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from . import _conditions as C
-from ._measures import Measurer
-from ._models import Case
-from ._rulefiles import FACT_SCALE, window_bound
-from ._text import fact_date, pct, show_fact, show_value
+from ira30d.common.text import fact_date, pct, show_fact, show_value
+from ira30d.law import conditions as C
+from ira30d.law.rulefiles import FACT_SCALE, window_bound
+from ira30d.measures.measurer import Measurer
+from ira30d.models.inputs import Case
 
 _HOLDS = C.PY_OPS
 
@@ -149,7 +149,7 @@ def _window_escape(rs: Any, req: Any, facts: dict[str, Any]) -> list[dict[str, A
 
 
 def _scaled(spec: Any, value: Any) -> Any:
-    from ._rulefiles import to_fact_scale
+    from ira30d.law.rulefiles import to_fact_scale
 
     return to_fact_scale(spec.unit, value)
 

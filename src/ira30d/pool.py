@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ._models import Battery, Case
+from ira30d.models.inputs import Battery, Case
 
 
 class BatteryPool:

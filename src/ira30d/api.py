@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from ._determination import Determination
-from ._errors import InputError
-from ._models import Case
-from ._ruleset import RuleSet
+from ira30d.common.errors import InputError
+from ira30d.determination.records import Determination
+from ira30d.models.inputs import Case
+from ira30d.ruleset import RuleSet
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,10 +9,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ._determination import Determination
-from ._errors import InputError
-from ._models import Case
-from ._ruleset import RuleSet
+from ira30d.common.errors import InputError
+from ira30d.determination.records import Determination
+from ira30d.models.inputs import Case
+from ira30d.ruleset import RuleSet
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class Comparison:
 
     def to_dataframe(self) -> Any:
         """The rows as a pandas DataFrame (``pip install ira30d[pandas]``)."""
-        from ._batch import _pandas
+        from ira30d.batch import _pandas
 
         pd = _pandas()
         rows = [{**r, "changes": "; ".join(c["text"] for c in r["changes"])} for r in self.rows]
@@ -230,7 +230,7 @@ def compare(
     >>> [(r["baseline.amount"], r["uk_pact.amount"]) for r in c.rows]
     [(Decimal('3750'), Decimal('7500'))]
     """
-    from ._api import default_ruleset
+    from ira30d.api import default_ruleset
 
     base = baseline or default_ruleset()
     bundled = bundled_scenarios(base)

@@ -77,3 +77,8 @@ class EngineError(Ira30dError):
     """The rule engine reported a failure it should never report; a bug, not bad input."""
 
     code = "engine"
+
+
+# Tracebacks and reprs name the public class (``ira30d.RuleFileError``), not this module.
+for _cls in (Ira30dError, RuleFileError, InputError, UnknownCountryError, EngineError):
+    _cls.__module__ = "ira30d"

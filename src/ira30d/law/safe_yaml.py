@@ -9,7 +9,7 @@ r"""Safe YAML for rule files: no tags, no aliases, no duplicate keys, decimals n
 >>> load_yaml(path, "p.yaml")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-ira30d._errors.RuleFileError: p.yaml: at line 1, column 4: invalid YAML: could not determine
+ira30d.RuleFileError: p.yaml: at line 1, column 4: invalid YAML: could not determine
 a constructor ...
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from ._errors import RuleFileError
+from ira30d.common.errors import RuleFileError
 
 MAX_RULE_FILE_BYTES = 1_000_000
 

@@ -12,7 +12,7 @@ each stage. Whatever the stages leave unaccounted for counts as done outside eve
 country, under both methods:
 
 >>> from decimal import Decimal
->>> from ira30d._models import MineralChain
+>>> from ira30d.models.inputs import MineralChain
 >>> chain = MineralChain(id="li", mineral="lithium", value=100, stages=[
 ...     {"activity": "processing", "country": "US", "share": "0.4"}])
 >>> qualifying_shares(chain, {"processing": {"US": ("united_states", None)}})
@@ -25,9 +25,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ._errors import InputError
-from ._models import Battery, MineralChain
-from ._text import cents, pct
+from ira30d.common.errors import InputError
+from ira30d.common.text import cents, pct
+from ira30d.models.inputs import Battery, MineralChain
 
 ACTIVITIES = ("extraction", "processing", "recycling")
 Index = dict[str, tuple[str, Any]]  # country code -> (list name, member) on one date

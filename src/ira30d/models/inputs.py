@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from ._countries import check_country
-from ._errors import UnknownCountryError
+from ira30d.common.errors import UnknownCountryError
+from ira30d.models.codes import check_country
 
 MAX_ITEMS = 500
 MAX_STAGES = 50

@@ -16,11 +16,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ._api import default_ruleset, example, example_names, input_schema
-from ._batch import evaluate_lines, evaluate_many, read_cases
-from ._compare import compare
-from ._errors import Ira30dError
-from ._ruleset import RuleSet
+from ira30d.api import default_ruleset, example, example_names, input_schema
+from ira30d.batch import evaluate_lines, evaluate_many, read_cases
+from ira30d.common.errors import Ira30dError
+from ira30d.compare import compare
+from ira30d.ruleset import RuleSet
 
 
 def _cases(path: str) -> Iterator[Any]:

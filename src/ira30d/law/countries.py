@@ -1,9 +1,14 @@
-"""Country lists with dated members, their validation and scenario overlays."""
+"""Country lists with dated members, their validation and scenario overlays.
+
+>>> import ira30d
+>>> lists = ira30d.default_ruleset().countries
+>>> uk = lists.overlay("uk", add={"cma_partners": ["GB"]})
+>>> [m.code for m in uk.lists["cma_partners"].members], uk.hash != lists.hash
+(['JP', 'GB'], True)
+"""
 
 from __future__ import annotations
 
-import difflib
-import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -14,47 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ._errors import RuleFileError, UnknownCountryError
-from ._yaml import load_yaml
-
-
-@functools.lru_cache(maxsize=1)
-def _alpha2() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code -> name, read from pycountry on first use (it loads a database)."""
-    import pycountry
-
-    return {c.alpha_2: c.name for c in pycountry.countries}
-
-
-def check_country(code: str, field: str = "country") -> str:
-    """Return ``code`` if it is an ISO 3166-1 alpha-2 code, else raise with a suggestion.
-
-    >>> check_country("GB")
-    'GB'
-    >>> check_country("UK")
-    Traceback (most recent call last):
-    ...
-    ira30d._errors.UnknownCountryError: country: unknown ISO 3166-1 alpha-2 country code 'UK'
-    (did you mean GB?)
-    """
-    if code in _alpha2():
-        return code
-    return _raise_unknown(code, field)
-
-
-_ALIASES = {"UK": "GB", "EL": "GR"}  # common non-ISO codes (EU usage)
-
-
-def _raise_unknown(code: str, field: str) -> str:
-    text = str(code).strip()
-    upper = text.upper()
-    known = _alpha2()
-    suggestion = _ALIASES.get(upper) or (upper if upper in known else None)
-    if not suggestion:
-        by_name = {name.lower(): a2 for a2, name in known.items()}
-        close = difflib.get_close_matches(text.lower(), list(by_name), n=1, cutoff=0.75)
-        suggestion = by_name[close[0]] if close else None
-    raise UnknownCountryError(field, text, suggestion)
+from ira30d.common.errors import RuleFileError, UnknownCountryError
+from ira30d.law.safe_yaml import load_yaml
+from ira30d.models.codes import check_country
 
 
 class Member(BaseModel):
@@ -158,7 +125,7 @@ class Countries:
 
     def _list(self, ln: str) -> CountryList:
         if ln not in self.lists:
-            from ._errors import InputError
+            from ira30d.common.errors import InputError
 
             raise InputError(
                 "countries",

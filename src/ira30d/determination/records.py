@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import TypeAdapter
 
-from ._frozen import FrozenDict, freeze  # noqa: F401 - re-exported for the record types
+from ira30d.common.frozen import FrozenDict, freeze  # noqa: F401 - re-exported for the record types
 
 SCHEMA_VERSION = "2"
 _T = TypeVar("_T")
@@ -150,7 +150,7 @@ class Determination:
         for f in self.findings:
             if f.id == requirement_id:
                 return f
-        from ._errors import UnknownRequirementError
+        from ira30d.common.errors import UnknownRequirementError
 
         raise UnknownRequirementError(requirement_id, [f.id for f in self.findings])
 

@@ -17,10 +17,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._determination import Determination
-from ._errors import InputError, Ira30dError
-from ._pool import BatteryPool
-from ._ruleset import RuleSet
+from ira30d.common.errors import InputError, Ira30dError
+from ira30d.determination.records import Determination
+from ira30d.pool import BatteryPool
+from ira30d.ruleset import RuleSet
 
 CHUNK = 500
 
@@ -84,7 +84,7 @@ def evaluate_partition(
     pool.
     Cases with equal batteries share one validated battery and its measures
     (:class:`BatteryPool`)."""
-    from ._api import default_ruleset
+    from ira30d.api import default_ruleset
 
     rs, pool = ruleset or default_ruleset(), BatteryPool()
     return [rs.evaluate(pool.case(c), method=method) for c in cases]
@@ -179,7 +179,7 @@ def evaluate_many(
     >>> [str(d.amount) for d in ds]
     ['3750', '0']
     """
-    from ._api import default_ruleset
+    from ira30d.api import default_ruleset
 
     rs = ruleset or default_ruleset()
     cases = iter(read_cases(source))

@@ -1,5 +1,5 @@
 """Generates docs/requirements/: one reference page per requirement, from rules/ (run
-``python -m ira30d._docgen docs/requirements``). A test regenerates the pages and compares, so the
+``python -m ira30d.docgen docs/requirements``). A test regenerates the pages and compares, so the
 docs cannot drift from the rules.
 
 >>> text = pages()["critical_minerals.md"]
@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._api import default_ruleset, example, example_names
-from ._text import pct
+from ira30d.api import default_ruleset, example, example_names
+from ira30d.common.text import pct
 
 
 def pages() -> dict[str, str]:
@@ -26,7 +26,7 @@ def pages() -> dict[str, str]:
     index = [
         "# Requirements",
         "",
-        "Generated from `rules/` by `python -m ira30d._docgen docs/requirements`; "
+        "Generated from `rules/` by `python -m ira30d.docgen docs/requirements`; "
         "a test keeps them in step.",
         "",
         "| id | requirement | kind | citation |",

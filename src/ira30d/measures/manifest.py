@@ -9,7 +9,7 @@ misspelt name fails at load with the file and the path, never mid-run.
 >>> check_book(dataclasses.replace(book, parameters=less))
 Traceback (most recent call last):
 ...
-ira30d._errors.RuleFileError: parameters: at feoc_lists: the code reads this parameter;
+ira30d.RuleFileError: parameters: at feoc_lists: the code reads this parameter;
 no parameter file defines it
 """
 
@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _feoc, _sourcing
-from ._errors import RuleFileError
-from ._models import Entity, Msrp, Purchase
-from ._rulefiles import RuleBook
+from ira30d.common.errors import RuleFileError
+from ira30d.law.rulefiles import RuleBook
+from ira30d.measures import feoc as _feoc
+from ira30d.measures import sourcing as _sourcing
+from ira30d.models.inputs import Entity, Msrp, Purchase
 
 READS_PARAMETERS = (
     "acquisition_date",

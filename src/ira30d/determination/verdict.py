@@ -14,11 +14,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from ._determination import Finding
-from ._measures import Measured
-from ._models import Case
-from ._rulefiles import RegimeSpec, RuleBook
-from ._text import fact_date
+from ira30d.common.text import fact_date
+from ira30d.determination.records import Finding
+from ira30d.law.rulefiles import RegimeSpec, RuleBook
+from ira30d.measures.measurer import Measured
+from ira30d.models.inputs import Case
 
 ROUNDING = {
     "whole_dollars_half_up": (Decimal("1"), ROUND_HALF_UP),

@@ -1,0 +1,1 @@
+"""common: internal layer of ira30d (see docs/architecture.md); the API is ``ira30d``."""
