@@ -56,7 +56,7 @@ def pages() -> dict[str, str]:
             )
             lines.append(f"- **applies**: {w.on.replace('_', ' ')} date {bounds}")
         lines += ["", _quote(req), ""]
-        params = sorted({a for a in rs._params_of(req)})
+        params = sorted({a for a in rs._finder.params_of(req)})
         if params:
             lines += [
                 "## Parameters",
