@@ -20,7 +20,8 @@ from typing import Any
 
 from ira30d.common.text import fact_date, pct, show_fact, show_value
 from ira30d.law import conditions as C
-from ira30d.law.rulefiles import FACT_SCALE, window_bound
+from ira30d.law.book import window_bound
+from ira30d.law.parameters import FACT_SCALE
 from ira30d.measures.measurer import Measurer
 from ira30d.models.inputs import Case
 
@@ -149,7 +150,7 @@ def _window_escape(rs: Any, req: Any, facts: dict[str, Any]) -> list[dict[str, A
 
 
 def _scaled(spec: Any, value: Any) -> Any:
-    from ira30d.law.rulefiles import to_fact_scale
+    from ira30d.law.parameters import to_fact_scale
 
     return to_fact_scale(spec.unit, value)
 

@@ -27,14 +27,11 @@ from ira30d.determination.records import (
 from ira30d.determination.verdict import Decision, decide
 from ira30d.engines.backends import Backend, make_backend
 from ira30d.engines.compile import compile_rules
+from ira30d.law.book import RuleBook
 from ira30d.law.countries import Countries, load_country_file
-from ira30d.law.rulefiles import (
-    ParameterSpec,
-    RuleBook,
-    build_parameter,
-    read_rulebook,
-    validated,
-)
+from ira30d.law.parameters import build_parameter
+from ira30d.law.rulefiles import read_rulebook
+from ira30d.law.specs import ParameterSpec, validated
 from ira30d.measures.measurer import Measured, Measurer
 from ira30d.models.inputs import Case
 

@@ -17,7 +17,7 @@ from ira30d.common.errors import EngineError
 from ira30d.common.text import fact_date, show_fact, show_value
 from ira30d.determination.records import Finding, Status, new_record
 from ira30d.law import conditions as C
-from ira30d.law.rulefiles import RuleBook
+from ira30d.law.book import RuleBook
 from ira30d.measures.measurer import Measured
 from ira30d.models.inputs import Case
 

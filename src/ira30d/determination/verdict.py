@@ -16,7 +16,8 @@ from typing import Any
 
 from ira30d.common.text import fact_date
 from ira30d.determination.records import Finding
-from ira30d.law.rulefiles import RegimeSpec, RuleBook
+from ira30d.law.book import RuleBook
+from ira30d.law.specs import RegimeSpec
 from ira30d.measures.measurer import Measured
 from ira30d.models.inputs import Case
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from ira30d.law import conditions as C
-from ira30d.law.rulefiles import RuleBook, to_fact_scale, window_condition
+from ira30d.law.book import RuleBook, window_condition
+from ira30d.law.parameters import to_fact_scale
 
 
 def _resolve(cond: C.Cond, book: RuleBook) -> C.Cond:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ira30d.common.errors import RuleFileError
-from ira30d.law.rulefiles import RuleBook
+from ira30d.law.book import RuleBook
 from ira30d.measures import feoc as _feoc
 from ira30d.measures import sourcing as _sourcing
 from ira30d.models.inputs import Entity, Msrp, Purchase

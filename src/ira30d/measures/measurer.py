@@ -28,8 +28,8 @@ from typing import Any
 from ira30d.common.errors import InputError
 from ira30d.common.frozen import freeze
 from ira30d.common.text import pct, usd
+from ira30d.law.book import RuleBook
 from ira30d.law.countries import Countries
-from ira30d.law.rulefiles import RuleBook
 from ira30d.measures import feoc as _feoc
 from ira30d.measures import sourcing as _sourcing
 from ira30d.measures.manifest import check_book
