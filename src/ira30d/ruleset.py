@@ -32,7 +32,8 @@ from ira30d.law.countries import Countries, load_country_file
 from ira30d.law.parameters import build_parameter
 from ira30d.law.rulefiles import read_rulebook
 from ira30d.law.specs import ParameterSpec, validated
-from ira30d.measures.measurer import Measured, Measurer
+from ira30d.measures.measured import Measured
+from ira30d.measures.measurer import Measurer
 from ira30d.models.inputs import Case
 
 _PY_TYPES = {"date": int, "int": int, "bool": bool, "str": str}

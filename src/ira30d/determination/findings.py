@@ -18,7 +18,7 @@ from ira30d.common.text import fact_date, show_fact, show_value
 from ira30d.determination.records import Finding, Status, new_record
 from ira30d.law import conditions as C
 from ira30d.law.book import RuleBook
-from ira30d.measures.measurer import Measured
+from ira30d.measures.measured import Measured
 from ira30d.models.inputs import Case
 
 _UNSET = object()

@@ -18,7 +18,7 @@ from ira30d.common.text import fact_date
 from ira30d.determination.records import Finding
 from ira30d.law.book import RuleBook
 from ira30d.law.specs import RegimeSpec
-from ira30d.measures.measurer import Measured
+from ira30d.measures.measured import Measured
 from ira30d.models.inputs import Case
 
 ROUNDING = {

@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import functools
 import weakref
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -27,33 +26,14 @@ from typing import Any
 
 from ira30d.common.errors import InputError
 from ira30d.common.frozen import freeze
-from ira30d.common.text import pct, usd
+from ira30d.common.text import usd
 from ira30d.law.book import RuleBook
 from ira30d.law.countries import Countries
-from ira30d.measures import feoc as _feoc
-from ira30d.measures import sourcing as _sourcing
+from ira30d.measures import battery
 from ira30d.measures.manifest import check_book
+from ira30d.measures.measured import Measured
+from ira30d.measures.phaseout import phaseout
 from ira30d.models.inputs import Battery, Case
-
-
-@dataclass
-class Measured:
-    """A case's facts, the line items and exact figures behind them, and what is missing."""
-
-    facts: dict[str, Any]
-    line_items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    figures: dict[str, str] = field(default_factory=dict)
-    basis: dict[str, str] = field(default_factory=dict)
-    method: str = ""
-    on: date | None = None
-    phaseout: Fraction = Fraction(1)
-    shown: dict[str, str] = field(default_factory=dict)  # exact display text of rounded facts
-    missing: dict[str, list[str]] = field(default_factory=dict)  # fact -> input paths to supply
-    attested: set[str] = field(default_factory=set)  # facts an attestation stood in for
-    certification: dict[str, str] = field(default_factory=dict)
-    rendered: dict[str, str] = field(
-        default_factory=dict
-    )  # every fact as text (set by the rule set)
 
 
 class Measurer:
@@ -168,7 +148,7 @@ class Measurer:
                     getattr(m, name).update(getattr(part, name))
                 m.attested |= part.attested
                 m.method = part.method
-        self._phaseout(v.manufacturer, dates["sale"], m)
+        phaseout(self.book, v.manufacturer, dates["sale"], m)
         return m
 
     def _member(self, lists: Any, code: str, on: date | None) -> bool | None:
@@ -197,9 +177,9 @@ class Measurer:
         part = entry[1].get(key)
         if part is None:
             part = Measured({}, method=method, on=on)
-            self._critical_minerals(b, part, on)
-            self._components(b, part, on)
-            self._foreign_entities(b, part, on)
+            battery.critical_minerals(self, b, part, on)
+            battery.components(self, b, part, on)
+            battery.foreign_entities(self, b, part, on)
             part.line_items = {
                 k: freeze(v) for k, v in part.line_items.items()
             }  # shared: read-only
@@ -275,249 +255,11 @@ class Measurer:
                 m.shown[f"magi_{suffix}"] = usd(year.magi)
                 m.facts[f"status_{suffix}"] = year.filing_status
 
-    # -- critical minerals (30D(e)(1); 26 CFR 1.30D-3(a)) ------------------------------------
-    def _critical_minerals(self, b: Battery, m: Measured, on: date) -> None:
-        cert = b.certified
-        certified = cert.critical_minerals_share if cert else None
-        cert_method = cert.method if cert and cert.method else None
-        if cert is not None and (cert.method or cert.period):
-            m.certification = {
-                k: v for k, v in (("method", cert.method), ("period", cert.period)) if v
-            }
-        if b.mineral_chains:
-            share, items = self.critical_mineral_content(b, on, m.method)
-            m.facts["critical_minerals_share"] = self.book.scale("critical_minerals_share", share)
-            m.line_items["critical_minerals"] = items
-            m.figures["critical_minerals_share"] = f"{share.numerator}/{share.denominator}"
-            m.basis["critical_minerals"] = f"provenance ({m.method})"
-            if certified is not None:  # compared by the method the certification states
-                same = (
-                    share
-                    if cert_method in (None, m.method)
-                    else self.critical_mineral_content(b, on, cert_method)[0]
-                )
-                gap = abs(same - Fraction(certified))
-                m.facts["critical_minerals_certification_gap"] = self.book.scale(
-                    "critical_minerals_certification_gap", gap
-                )
-        elif certified is not None:
-            m.facts["critical_minerals_share"] = self.book.scale(
-                "critical_minerals_share", Fraction(certified)
-            )
-            m.figures["critical_minerals_share"] = str(Fraction(certified))
-            m.method = cert_method or "certified (method not stated)"
-            m.basis["critical_minerals"] = "certified" + _certified_as(m.certification)
-
     def critical_mineral_content(
         self, b: Battery, on: date, method: str
     ) -> tuple[Fraction, list[dict[str, Any]]]:
         """Qualifying critical mineral content and one line item per procurement chain."""
-        spec = self._p("critical_minerals_methods", on)[method]
-        return _sourcing.critical_mineral_content(
-            b,
-            method=spec,
-            known=self._set("applicable_critical_minerals", on),
-            threshold=Decimal(self._p(spec["threshold"], on)) if "threshold" in spec else None,
-            lists={
-                a: self._in(ls, on) for a, ls in self._p("qualifying_lists_by_activity", on).items()
-            },
-        )
-
-    # -- battery components (30D(e)(2); 26 CFR 1.30D-3(b)) ----------------------------------
-    def _components(self, b: Battery, m: Measured, on: date) -> None:
-        certified = b.certified.battery_components_share if b.certified else None
-        if b.components:
-            share, items = _sourcing.battery_component_content(
-                b,
-                kinds=set(self._p("battery_component_kinds", on)),
-                na=self._in(self._p("component_lists", on), on),
-            )
-            m.facts["battery_components_share"] = self.book.scale("battery_components_share", share)
-            m.line_items["battery_components"] = items
-            m.figures["battery_components_share"] = f"{share.numerator}/{share.denominator}"
-            m.basis["battery_components"] = "provenance"
-            if certified is not None:
-                gap = abs(share - Fraction(certified))
-                m.facts["battery_components_certification_gap"] = self.book.scale(
-                    "battery_components_certification_gap", gap
-                )
-        elif certified is not None:
-            m.facts["battery_components_share"] = self.book.scale(
-                "battery_components_share", Fraction(certified)
-            )
-            m.figures["battery_components_share"] = str(Fraction(certified))
-            m.basis["battery_components"] = "certified" + _certified_as(m.certification)
-
-    # -- foreign entity of concern (30D(d)(7); 26 CFR 1.30D-6) -------------------------------
-    def _foreign_entities(self, b: Battery, m: Measured, on: date) -> None:
-        paths = {e.id: f"vehicle.battery.entities[{k}]" for k, e in enumerate(b.entities)}
-        judge = _feoc.Judge(b.entities, self._feoc_tests(on), paths)
-        for e_id in {c.entity for c in b.components or []} | {
-            s.entity for ch in b.mineral_chains or [] for s in ch.stages
-        }:
-            if e_id is not None and e_id not in paths:
-                raise InputError(
-                    "vehicle.battery.entities", f"unknown entity {e_id!r}", "unknown_entity"
-                )
-        cert = b.certified
-        if b.components:
-            found, open_ = [], []
-            for i, c in enumerate(b.components):
-                why, missing = judge.item(c.entity, c.country)
-                if missing is None:
-                    missing = [f"vehicle.battery.components[{i}].entity"]
-                if why:
-                    found.append(
-                        {
-                            "id": c.id,
-                            "kind": c.kind,
-                            "entity": c.entity,
-                            "feoc": True,
-                            "reason": "; ".join(why),
-                        }
-                    )
-                elif missing:
-                    open_.append(
-                        {
-                            "id": c.id,
-                            "kind": c.kind,
-                            "entity": c.entity,
-                            "feoc": None,
-                            "reason": "unknown: " + ", ".join(missing),
-                            "missing": missing,
-                        }
-                    )
-            self._feoc_fact(
-                m, "feoc_components", found, open_, cert.feoc_compliant_components if cert else None
-            )
-        elif cert and cert.feoc_compliant_components is not None:
-            m.facts["feoc_components"] = 0 if cert.feoc_compliant_components else 1
-            m.basis["feoc_components"] = "attestation"
-        if b.mineral_chains:
-            itt = set(self._p("impracticable_to_trace_materials", on))
-            found, open_ = [], []
-            for i, chain in enumerate(b.mineral_chains):
-                why, missing = [], []
-                for j, s in enumerate(chain.stages):
-                    r, miss = judge.item(s.entity, s.country)
-                    if miss is None:
-                        miss = [f"vehicle.battery.mineral_chains[{i}].stages[{j}].entity"]
-                    why += [f"{s.activity}: {x}" for x in r]
-                    missing += [x for x in miss if x not in missing]
-                item: dict[str, Any] = {
-                    "id": chain.id,
-                    "mineral": chain.mineral,
-                    "material": chain.material or "",
-                    "impracticable_to_trace": (chain.material or "").lower() in itt,
-                }
-                if why:
-                    found.append({**item, "feoc": True, "reason": "; ".join(why)})
-                elif missing:
-                    open_.append(
-                        {
-                            **item,
-                            "feoc": None,
-                            "reason": "unknown: " + ", ".join(missing),
-                            "missing": missing,
-                        }
-                    )
-            attested = cert.feoc_compliant_minerals if cert else None
-            self._feoc_fact(m, "feoc_minerals", found, open_, attested)
-            traceable = self._feoc_count(
-                [i for i in found if not i["impracticable_to_trace"]],
-                [i for i in open_ if not i["impracticable_to_trace"]],
-                attested,
-            )
-            if traceable is not None:
-                m.facts["feoc_minerals_traceable"] = traceable
-        elif cert and cert.feoc_compliant_minerals is not None:
-            m.facts["feoc_minerals"] = m.facts["feoc_minerals_traceable"] = (
-                0 if cert.feoc_compliant_minerals else 1
-            )
-            m.basis["feoc_minerals"] = "attestation"
-
-    def _feoc_tests(self, on: date) -> _feoc.Tests:
-        """``feoc_tests`` on ``on`` with their lists and thresholds resolved."""
-        out: _feoc.Tests = {}
-        for fact, t in self._p("feoc_tests", on).items():
-            arg: Any = None
-            if t["test"] == "in_lists":
-                arg = self._in(self._p(t["lists"], on), on)
-            elif t["test"] == "at_least":
-                arg = Decimal(self._p(t["threshold"], on))
-            out[fact] = (t["test"], arg, t["says"])
-        return out
-
-    def _feoc_count(self, found: list[Any], open_: list[Any], attested: bool | None) -> int | None:
-        return _feoc.decide(len(found), len(open_), attested)[0]
-
-    def _feoc_fact(
-        self,
-        m: Measured,
-        fact: str,
-        found: list[dict[str, Any]],
-        open_: list[dict[str, Any]],
-        attested: bool | None,
-    ) -> None:
-        """The FEOC count from provenance (and an attestation), its line items and what is
-        missing."""
-        count, basis = _feoc.decide(len(found), len(open_), attested)
-        m.line_items[fact] = found + open_
-        m.basis[fact] = basis
-        if count is None:
-            m.missing[fact] = list(dict.fromkeys(p for i in open_ for p in i["missing"]))
-        else:
-            m.facts[fact] = count
-        if basis == "attestation" and attested:
-            m.attested.add(fact)
-        if attested is not None:  # does the provenance contradict the attestation?
-            conflict = bool(found) if attested else not found and not open_
-            m.facts[f"{fact}_attestation_conflict"] = int(conflict)
-
-    # -- pre-2023 manufacturer phase-out (former 30D(e)) -------------------------------------
-    def _phaseout(self, manufacturer: str, sold: date | None, m: Measured) -> None:
-        spec = self.book.phaseout
-        name, maker = next(
-            (
-                (n, mk)
-                for n, mk in spec.manufacturers.items()
-                if manufacturer.lower() in {a.lower() for a in mk.aliases}
-            ),
-            (None, None),
-        )
-        if maker is None:
-            m.facts["phaseout_schedule"] = f"no phase-out schedule for {manufacturer}"
-            m.facts["phaseout_fraction"] = self.book.scale("phaseout_fraction", 1)
-            return
-        steps = sorted(maker.fractions.items())
-        m.facts["phaseout_schedule"] = (
-            f"{name} schedule: "
-            + ", ".join(f"{pct(f)} from {d}" for d, f in steps)
-            + f"; no phase-out for sales after {spec.applies_sold_through}"
-        )
-        if sold is None:
-            m.missing["phaseout_fraction"] = ["purchase.sale_date"]
-            return
-        current = (
-            [(d, f) for d, f in steps if d <= sold] if sold <= spec.applies_sold_through else []
-        )
-        fraction = current[-1][1] if current else Decimal(1)
-        m.facts["phaseout_fraction"] = self.book.scale("phaseout_fraction", fraction)
-        m.phaseout = Fraction(fraction)
-        m.line_items["phaseout"] = freeze(
-            [
-                {
-                    "id": f"{name} from {d}",
-                    "fraction": pct(f),
-                    "applies": bool(current) and d == current[-1][0],
-                }
-                for d, f in steps
-            ]
-        )
-
-
-def _certified_as(certification: dict[str, str]) -> str:
-    return f" ({', '.join(f'{k} {v}' for k, v in certification.items())})" if certification else ""
+        return battery.critical_mineral_content(self, b, on, method)
 
 
 def _forget(cache: dict[int, Any], key: int, ref: weakref.ref[Any]) -> None:
