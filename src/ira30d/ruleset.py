@@ -4,34 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import json
 from collections.abc import Iterable, Mapping
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from ira30d.common.errors import InputError
+from ira30d.determination.assemble import assemble, larger, outcome, unsure_election
 from ira30d.determination.findings import Finder
 from ira30d.determination.records import (
-    SCHEMA_VERSION,
     Determination,
     Finding,
-    Outcome,
-    Provenance,
-    Question,
     Transition,
-    new_record,
 )
 from ira30d.determination.verdict import Decision, decide
 from ira30d.engines.backends import Backend, make_backend
 from ira30d.engines.compile import compile_rules
 from ira30d.law.book import RuleBook
-from ira30d.law.countries import Countries, load_country_file
-from ira30d.law.parameters import build_parameter
+from ira30d.law.countries import Countries
 from ira30d.law.rulefiles import read_rulebook
-from ira30d.law.specs import ParameterSpec, validated
+from ira30d.law.variants import change_countries, overlay_scenarios, override_parameters
 from ira30d.measures.measured import Measured
 from ira30d.measures.measurer import Measurer
 from ira30d.models.inputs import Case
@@ -98,46 +88,7 @@ class RuleSet:
         >>> rs.book.spec.version.endswith("+no-obbba")
         True
         """
-        params = dict(self.book.parameters)
-        for pname, values in overrides.items():
-            if pname not in params:
-                raise InputError(
-                    f"parameters.{pname}",
-                    f"unknown parameter; known: {', '.join(sorted(params))}",
-                    "unknown_parameter",
-                )
-            raw = params[pname].spec.model_dump(by_alias=True)
-            unit = raw["unit"]
-            dated = {
-                k: (
-                    date.fromisoformat(v)
-                    if unit == "date" and isinstance(v, str)
-                    else Decimal(str(v))
-                    if unit in ("usd", "kwh", "lbs", "share") and isinstance(v, (str, int))
-                    else v
-                )
-                for k, v in dict(values).items()
-            }
-            # one entry replaces a constant (its date is the override's label, as in the rule files'
-            # history); several make the parameter dated
-            raw["value"], raw["values"] = (
-                (next(iter(dated.values())), None) if len(dated) == 1 else (None, dated)
-            )
-            label = f"override {name or pname}"
-            params[pname] = build_parameter(
-                pname, validated(ParameterSpec, raw, label, pname), label
-            )
-        canon = json.dumps(
-            {k: {str(d): str(v) for d, v in dict(vs).items()} for k, vs in overrides.items()},
-            sort_keys=True,
-        )
-        label = name or "+".join(sorted(overrides))
-        book = dataclasses.replace(
-            self.book,
-            parameters=params,
-            digest=hashlib.sha256((self.book.digest + canon).encode()).hexdigest(),
-            spec=self.book.spec.model_copy(update={"version": f"{self.book.spec.version}+{label}"}),
-        )
+        book = override_parameters(self.book, overrides, name)
         return RuleSet(book, self.countries, self._backend_choice)
 
     @property
@@ -154,45 +105,13 @@ class RuleSet:
     ) -> RuleSet:
         """The same rules with country lists changed: members added or removed, or whole lists
         replaced from files (a file's ``name`` says which list it replaces)."""
-        lists = dict(self.countries.lists)
-        for f in files:
-            cl = load_country_file(Path(f), str(f))
-            if cl.name not in lists:
-                raise InputError(
-                    "countries",
-                    f"{f}: unknown list {cl.name!r}; known: {', '.join(sorted(lists))}",
-                    "unknown_list",
-                )
-            lists[cl.name] = cl
-        base = Countries.build(self.countries.name, lists)
-        label = name or "+".join(
-            [self.countries.name]
-            + [
-                f"{ln}+{'+'.join(str(c) if isinstance(c, str) else c['code'] for c in cs)}"
-                for ln, cs in (add or {}).items()
-            ]
-        )
-        return RuleSet(
-            self.book, base.overlay(label, add or {}, remove or {}), self._backend_choice
-        )
+        countries = change_countries(self.countries, add, remove, name, files)
+        return RuleSet(self.book, countries, self._backend_choice)
 
     def scenario(self, *names: str) -> RuleSet:
         """The same rules with the named bundled scenarios (``uk_pact``, ``eu_pact``) overlaid."""
-        rs = self
-        for n in names:
-            if n not in self.book.scenarios:
-                raise InputError(
-                    "scenario",
-                    f"unknown scenario {n!r}; known: {', '.join(sorted(self.book.scenarios))}",
-                    "unknown_scenario",
-                )
-            sc = self.book.scenarios[n]
-            rs = RuleSet(
-                self.book,
-                rs.countries.overlay(f"{rs.countries.name}+{n}", sc.add, sc.remove),
-                self._backend_choice,
-            )
-        return rs
+        countries = overlay_scenarios(self.book, self.countries, names)
+        return RuleSet(self.book, countries, self._backend_choice)
 
     # -- evaluation --------------------------------------------------------------------------
     def evaluate(
@@ -222,8 +141,8 @@ class RuleSet:
             )
             return self._record(case, *without, transition)
         with_ = self._run(case, method, counterfactuals, deemed=True)
-        a, b = _outcome(with_[3]), _outcome(without[3])
-        transition = Transition(True, elected, elected is True, a, b, _larger(a, b))
+        a, b = outcome(with_[3]), outcome(without[3])
+        transition = Transition(True, elected, elected is True, a, b, larger(a, b))
         return self._record(case, *(with_ if elected else without), transition)
 
     def _unsure_election(
@@ -236,25 +155,23 @@ class RuleSet:
         """Elected, but whether the election is available is undetermined: if the outcome with it
         differs from the outcome without, the verdict is undetermined and the bounds span both."""
         with_ = self._run(case, method, counterfactuals, deemed=True)
-        a, b = _outcome(with_[3]), _outcome(without[3])
-        transition = Transition(False, True, False, a, b, _larger(a, b))
-        if a == b:
-            return self._record(case, *without, transition)
-        lows = [
-            o.amount if o.amount is not None else o.amount_if_undetermined_not_met for o in (a, b)
-        ]
-        highs = [o.amount if o.amount is not None else o.amount_if_undetermined_met for o in (a, b)]
-        d = without[3]
-        unsure = Decision(
-            "undetermined",
-            None,
-            max(h or Decimal(0) for h in highs),
-            min(lo or Decimal(0) for lo in lows),
-            d.regime,
-            f"the transition election is stated but its availability is undetermined: "
-            f"with it {a.text}; without it {b.text}",
+        a, b = outcome(with_[3]), outcome(without[3])
+        transition = Transition(False, True, False, a, b, larger(a, b))
+        unsure = unsure_election(a, b, without[3])
+        return self._record(case, *without[:3], unsure or without[3], transition)
+
+    def _record(
+        self,
+        case: Case,
+        m: Measured,
+        fired: set[str],
+        findings: list[Finding],
+        d: Decision,
+        transition: Transition | None,
+    ) -> Determination:
+        return assemble(
+            self.book, self.countries, self._backend.name, case, m, fired, findings, d, transition
         )
-        return self._record(case, without[0], without[1], without[2], unsure, transition)
 
     def _run(
         self, case: Case, method: str | None, counterfactuals: bool, *, deemed: bool
@@ -273,65 +190,3 @@ class RuleSet:
                 for f, req in zip(findings, self.book.requirements, strict=False)
             ]
         return m, fired, findings, decide(self.book, case, m, fired, findings)
-
-    def _record(
-        self,
-        case: Case,
-        m: Measured,
-        fired: set[str],
-        findings: list[Finding],
-        d: Decision,
-        transition: Transition | None,
-    ) -> Determination:
-        question: Question = "buyer" if case.buyer else "purchase" if case.purchase else "vehicle"
-        regime = d.regime
-        return new_record(
-            Determination,
-            schema_version=SCHEMA_VERSION,
-            case_id=case.id,
-            vin=case.vehicle.vin,
-            question=question,
-            verdict=d.verdict,
-            amount=d.amount,
-            amount_if_undetermined_met=d.upper,
-            amount_if_undetermined_not_met=d.lower,
-            regime=regime.id if regime else None,
-            regime_citation=regime.citation if regime else None,
-            amount_detail=d.detail,
-            critical_minerals_method=m.method,
-            basis=m.basis,
-            figures=m.figures,
-            certification=m.certification,
-            transition=transition,
-            facts=m.rendered,
-            findings=tuple(findings),
-            provenance=new_record(
-                Provenance,
-                ruleset=self.book.spec.name,
-                ruleset_version=self.book.spec.version,
-                ruleset_hash=self.book.digest,
-                countries=self.countries.name,
-                countries_hash=self.countries.hash,
-                input_hash=hashlib.sha256(case.model_dump_json().encode()).hexdigest(),
-                backend=self._backend.name,
-            ),
-        )
-
-
-def _outcome(d: Decision) -> Outcome:
-    return Outcome(d.verdict, d.amount, d.upper, d.lower)  # type: ignore[arg-type]
-
-
-def _larger(
-    a: Outcome, b: Outcome
-) -> Literal["with_election", "without_election", "equal", "unknown"]:
-    """Which alternative gives more: only when both amounts are known."""
-    if a.amount is None or b.amount is None:
-        return "unknown"
-    return (
-        "with_election"
-        if a.amount > b.amount
-        else "without_election"
-        if b.amount > a.amount
-        else "equal"
-    )
