@@ -24,6 +24,55 @@ from ira30d.models.inputs import Case
 _UNSET = object()
 
 
+def _plan(book: RuleBook, req: Any, required: list[str]) -> _Plan:
+    """What building a requirement's finding needs, worked out once per rule set."""
+    w = req.window
+    return _Plan(
+        req=req,
+        scope=None if req.scope == "vehicle" else req.scope,
+        window_on=w.on if w else None,
+        window_missing=f"Undetermined: the {book.facts[w.on].label} is missing "
+        f"({_sources(book, [w.on])})."
+        if w
+        else "",
+        window_label=book.facts[w.on].label if w else "",
+        applies=f"{req.id}|a",
+        always=f"{req.id}|c",
+        met=f"{req.id}|m",
+        not_met=f"{req.id}|n",
+        exceptions=tuple((f"{req.id}|x{i}", e.id) for i, e in enumerate(req.exceptions)),
+        inputs=tuple(req.inputs),
+        required=tuple(required),
+        static={
+            "id": req.id,
+            "title": req.title,
+            "kind": req.kind,
+            "citation": req.citation,
+            "excerpt": req.excerpt,
+            "paraphrase": req.paraphrase,
+            "confidence": req.confidence,
+        },
+    )
+
+
+def _sources(book: RuleBook, facts: list[str]) -> str:
+    """The input fields behind missing facts, for the reader."""
+    return ", ".join(dict.fromkeys(src for f in facts for src in (book.facts[f].source or [f])))
+
+
+def _refs(book: RuleBook, req: Any) -> list[tuple[str, str | None]]:
+    """(parameter, key fact) pairs a requirement's conditions compare against, in order."""
+    conds = [book.conditions[f"{req.id}.condition"]]
+    conds += [book.conditions[f"{req.id}.exceptions.{e.id}.condition"] for e in req.exceptions]
+    refs = [
+        (a.operand.name, a.operand.key)
+        for c in conds
+        for a in C.walk_atoms(c)
+        if isinstance(a.operand, C.ParamRef)
+    ]
+    return list(dict.fromkeys(refs))
+
+
 class Finder:
     """Builds findings for one rule book."""
 
@@ -32,7 +81,7 @@ class Finder:
         # Cache: parameter texts by (name, date, key); the book is immutable, so nothing to
         # invalidate; cleared when it passes 65,536 entries so memory stays bounded.
         self._param_texts: dict[tuple[str, int | None, Any], str | None] = {}
-        self._param_refs = {r.id: self._refs(r) for r in book.requirements}
+        self._param_refs = {r.id: _refs(book, r) for r in book.requirements}
         self._required_names = {
             r.id: list(
                 dict.fromkeys(
@@ -42,7 +91,7 @@ class Finder:
             )
             for r in book.requirements
         }
-        self.plans = [self._plan(r) for r in book.requirements]
+        self.plans = [_plan(book, r, self._required_names[r.id]) for r in book.requirements]
 
     def findings(self, case: Case, m: Measured, fired: set[str]) -> list[Finding]:
         """Every requirement's finding, in rule-book order; also renders the facts onto ``m``."""
@@ -55,36 +104,6 @@ class Finder:
         )
         m.rendered = dict(shown)
         return [self._finding(plan, case, m, fired, shown) for plan in self.plans]
-
-    def _plan(self, req: Any) -> _Plan:
-        """What building a requirement's finding needs, worked out once per rule set."""
-        w = req.window
-        return _Plan(
-            req=req,
-            scope=None if req.scope == "vehicle" else req.scope,
-            window_on=w.on if w else None,
-            window_missing=f"Undetermined: the {self.book.facts[w.on].label} is missing "
-            f"({self._sources([w.on])})."
-            if w
-            else "",
-            window_label=self.book.facts[w.on].label if w else "",
-            applies=f"{req.id}|a",
-            always=f"{req.id}|c",
-            met=f"{req.id}|m",
-            not_met=f"{req.id}|n",
-            exceptions=tuple((f"{req.id}|x{i}", e.id) for i, e in enumerate(req.exceptions)),
-            inputs=tuple(req.inputs),
-            required=tuple(self._required_names[req.id]),
-            static={
-                "id": req.id,
-                "title": req.title,
-                "kind": req.kind,
-                "citation": req.citation,
-                "excerpt": req.excerpt,
-                "paraphrase": req.paraphrase,
-                "confidence": req.confidence,
-            },
-        )
 
     def _finding(
         self, plan: _Plan, case: Case, m: Measured, fired: set[str], facts_shown: _Shown
@@ -151,7 +170,7 @@ class Finder:
             elif status == "not_applicable":
                 text = "Nothing to compare."
             elif status == "undetermined" and not text:
-                text = f"Missing: {self._sources(missing)}."
+                text = f"Missing: {_sources(self.book, missing)}."
         shown = self._display(req, m, facts_shown)
         return new_record(
             Finding,
@@ -177,28 +196,8 @@ class Finder:
             out += m.missing.get(fact) or self.book.facts[fact].source or [fact]
         return list(dict.fromkeys(out))
 
-    def _sources(self, facts: list[str]) -> str:
-        """The input fields behind missing facts, for the reader."""
-        return ", ".join(
-            dict.fromkeys(src for f in facts for src in (self.book.facts[f].source or [f]))
-        )
-
     def params_of(self, req: Any) -> tuple[str, ...]:
         return tuple(sorted({name for name, _ in self._param_refs[req.id]}))
-
-    def _refs(self, req: Any) -> list[tuple[str, str | None]]:
-        """(parameter, key fact) pairs a requirement's conditions compare against, in order."""
-        conds = [self.book.conditions[f"{req.id}.condition"]]
-        conds += [
-            self.book.conditions[f"{req.id}.exceptions.{e.id}.condition"] for e in req.exceptions
-        ]
-        refs = [
-            (a.operand.name, a.operand.key)
-            for c in conds
-            for a in C.walk_atoms(c)
-            if isinstance(a.operand, C.ParamRef)
-        ]
-        return list(dict.fromkeys(refs))
 
     def _display(self, req: Any, m: Measured, facts_shown: _Shown) -> _Shown:
         """Fact values and the requirement's parameter values (on their dates) as text; a keyed

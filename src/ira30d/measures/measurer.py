@@ -20,16 +20,14 @@ import bisect
 import functools
 import weakref
 from datetime import date, timedelta
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from ira30d.common.errors import InputError
 from ira30d.common.frozen import freeze
-from ira30d.common.text import usd
 from ira30d.law.book import RuleBook
 from ira30d.law.countries import Countries
-from ira30d.measures import battery
+from ira30d.measures import battery, purchase
 from ira30d.measures.manifest import check_book
 from ira30d.measures.measured import Measured
 from ira30d.measures.phaseout import phaseout
@@ -102,7 +100,7 @@ class Measurer:
         """The facts of ``case``. With ``deemed`` the IRA transition election applies: the vehicle
         is treated as placed in service on the rule book's deemed date."""
         facts: dict[str, Any] = {}
-        dates = self._dates(case)
+        dates = purchase.dates(self, case)
         if deemed:
             dates["placed_in_service"] = self._p("transition_deemed_placed_in_service", None)
             facts["transition_applied"] = True
@@ -134,8 +132,8 @@ class Measurer:
             na = self._member(self._p("final_assembly_lists", on), v.final_assembly_country, on)
             if na is not None:
                 facts["final_assembly_na"] = na
-        self._msrp(case, m)
-        self._buyer(case, m)
+        purchase.msrp(self, case, m)
+        purchase.buyer(self, case, m)
         if v.battery is not None:
             b = v.battery
             facts["battery_kwh"] = self.book.scale("battery_kwh", b.capacity_kwh)
@@ -185,75 +183,6 @@ class Measurer:
             }  # shared: read-only
             entry[1][key] = part
         return part
-
-    def _dates(self, case: Case) -> dict[str, date | None]:
-        if case.purchase is None:
-            d = case.on
-            return {
-                "acquired": d,
-                "contract": d,
-                "sale": d,
-                "placed_in_service": d,
-                "possession": d,
-            }
-        p = case.purchase
-        rule = self._p("acquisition_date", p.placed_in_service_date)
-        kinds = self._p(rule["payment_kinds"], p.placed_in_service_date)
-        days = [getattr(p, name) for name in rule["latest_of"]]
-        paid = getattr(p, rule["payment_kind_field"]) in kinds
-        acquired = max(days) if paid and all(d is not None for d in days) else None
-        return {
-            "acquired": acquired,
-            "contract": p.binding_contract_date,
-            "sale": p.sale_date,
-            "placed_in_service": p.placed_in_service_date,
-            "possession": p.placed_in_service_date,
-        }
-
-    def _msrp(self, case: Case, m: Measured) -> None:
-        v = case.vehicle
-        if v.msrp is not None:
-            rule = self._p("msrp_composition", m.on)
-            total = sum((getattr(v.msrp, name) for name in rule["counts"]), Decimal(0))
-            m.facts["msrp"] = self.book.scale("msrp", total)
-            m.shown["msrp"] = usd(total)
-            m.line_items["msrp"] = freeze(
-                [
-                    {"id": name, "value": str(getattr(v.msrp, name)), "counted": True}
-                    for name in rule["counts"]
-                ]
-                + [
-                    {
-                        "id": name,
-                        "value": str(getattr(v.msrp, name)),
-                        "counted": False,
-                        "reason": f"excluded: {why}",
-                    }
-                    for name, why in rule["excludes"].items()
-                ]
-            )
-        if v.epa_label_class is not None:
-            mapping = self._p("epa_label_class_to_msrp_class", m.on)
-            key = v.epa_label_class.lower().replace(" ", "_").replace("-", "_")
-            if key not in mapping:
-                raise InputError(
-                    "vehicle.epa_label_class",
-                    f"unknown EPA label class {v.epa_label_class!r}; known: {', '.join(mapping)}",
-                    "unknown_class",
-                )
-            m.facts["msrp_class"] = mapping[key]
-
-    def _buyer(self, case: Case, m: Measured) -> None:
-        if case.buyer is None:
-            return
-        for year, suffix in (
-            (case.buyer.current_year, "current"),
-            (case.buyer.preceding_year, "preceding"),
-        ):
-            if year is not None:
-                m.facts[f"magi_{suffix}"] = self.book.scale(f"magi_{suffix}", year.magi)
-                m.shown[f"magi_{suffix}"] = usd(year.magi)
-                m.facts[f"status_{suffix}"] = year.filing_status
 
     def critical_mineral_content(
         self, b: Battery, on: date, method: str
