@@ -35,6 +35,7 @@ class Scenario:
     status: str = "hypothetical"
 
     def ruleset(self, base: RuleSet) -> RuleSet:
+        """The rule set this scenario evaluates with: ``base`` with its overlays and overrides."""
         rs = base.scenario(*self.countries) if self.countries else base
         if self.add or self.remove:
             rs = rs.with_countries(
@@ -45,6 +46,7 @@ class Scenario:
         return rs
 
     def case(self, case: Case) -> Case:
+        """``case`` as this scenario sees it (re-dated when the scenario has a date ``on``)."""
         if self.on is None:
             return case
         if case.purchase is None:

@@ -40,6 +40,12 @@ class Measurer:
     def __init__(self, book: RuleBook, countries: Countries) -> None:
         check_book(book)
         self.book, self.countries = book, countries
+        # Caches (all of this measurer's own, for one rule book and one set of country lists, both
+        # immutable, so an entry never goes stale):
+        # - _at: parameter values per date; cleared when it holds 4,096 dates (bounded memory).
+        # - _lists_at: country-code index per (lists, date); cleared at 4,096 entries.
+        # - _batteries: a battery's measures per (period of unchanged law, method), keyed by the
+        #   battery object; an entry is dropped when its battery is garbage collected (weakref).
         self._at: dict[date | None, dict[str, Any]] = {}
         self._lists_at: dict[tuple[tuple[str, ...], date], dict[str, tuple[str, Any]]] = {}
         self._batteries: dict[

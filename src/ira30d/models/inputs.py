@@ -183,6 +183,13 @@ class CertifiedContent(_Model):
 
 
 class Battery(_Model):
+    """The traction battery: capacity, and its provenance (mineral chains, components and their
+    makers) and/or the manufacturer's certified figures.
+
+    >>> Battery(capacity_kwh="77.4").externally_rechargeable
+    True
+    """
+
     capacity_kwh: Annotated[Decimal, Field(gt=0, le=10000, allow_inf_nan=False)]
     externally_rechargeable: bool | None = True
     mineral_chains: list[MineralChain] | None = Field(None, max_length=MAX_ITEMS)
@@ -225,6 +232,14 @@ class Msrp(_Model):
 
 
 class Vehicle(_Model):
+    """The vehicle: identity, EPA label class, weight, final assembly, MSRP and battery. A fact
+    left out is unknown (the requirements that need it are undetermined).
+
+    >>> v = Vehicle(vin="1EXAMPLE000000001", manufacturer="Example", model="E", model_year=2024)
+    >>> v.gvwr_lbs is None
+    True
+    """
+
     vin: _Str
     manufacturer: _Str
     model: _Str
@@ -241,6 +256,13 @@ class Vehicle(_Model):
 
 
 class Purchase(_Model):
+    """The purchase: written binding contract, first payment and its kind, sale and
+    placed-in-service (possession) dates, and the purchase facts the law asks for.
+
+    >>> Purchase(placed_in_service_date="2024-06-01").transition_election is None
+    True
+    """
+
     binding_contract_date: date | None = None
     first_payment_date: date | None = None
     first_payment_kind: PaymentKind | None = None
@@ -258,11 +280,24 @@ class Purchase(_Model):
 
 
 class TaxYear(_Model):
+    """One tax year of the buyer: filing status and modified adjusted gross income (USD).
+
+    >>> TaxYear(filing_status="single", magi="150000.004").magi
+    Decimal('150000.004')
+    """
+
     filing_status: FilingStatus
     magi: Money
 
 
 class Buyer(_Model):
+    """The buyer's two tax years the MAGI limit reads: the year placed in service and the one
+    before (either may be missing; the test then needs the other to pass).
+
+    >>> Buyer(current_year={"filing_status": "single", "magi": "90000"}).preceding_year is None
+    True
+    """
+
     current_year: TaxYear | None = None
     preceding_year: TaxYear | None = None
 
