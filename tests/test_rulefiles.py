@@ -258,3 +258,14 @@ def test_a_template_placeholder_must_belong_to_its_own_requirement(rules):
         and e.path == "gvwr.explain.met"
         and "{msrp_cap}" in e.reason
     )
+
+
+def test_loading_again_after_an_edit_reads_the_edited_files(rules):
+    """Regression: RuleSet.load cached the rule book by directory, so an edited file was ignored."""
+    assert (
+        RuleSet.load(rules, backend="python").book.parameters["gvwr_limit_lbs"].values[0] == 14000
+    )
+    edit(rules / "parameters/vehicle.yaml", "  value: 14000", "  value: 15000")
+    assert (
+        RuleSet.load(rules, backend="python").book.parameters["gvwr_limit_lbs"].values[0] == 15000
+    )

@@ -39,8 +39,17 @@ def rules_dir() -> Path:
     raise FileNotFoundError("ira30d rule files not found (expected ira30d/rules or ./rules)")
 
 
-@functools.lru_cache(maxsize=8)
 def _read(root: str) -> RuleBook:
+    """The rule book under ``root``, read once per version of its files."""
+    files = sorted(p for p in Path(root).rglob("*") if p.is_file())
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _read_version(root, stamp)
+
+
+# Cache: rule books by (directory, every file's path, mtime and size). Editing, adding or removing
+# a rule file changes the key, so a stale book is never returned; bounded to 8 versions.
+@functools.lru_cache(maxsize=8)
+def _read_version(root: str, stamp: tuple[tuple[str, int, int], ...]) -> RuleBook:
     return read_rulebook(Path(root))
 
 
