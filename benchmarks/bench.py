@@ -224,7 +224,7 @@ def main() -> None:
 
     import ira30d
     from ira30d import RuleSet
-    from ira30d.engines.backends import durable_available
+    from ira30d._engines.backends import durable_available
 
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, ira30d {ira30d.__version__}")
     imp, first = startup()
@@ -243,7 +243,7 @@ def main() -> None:
             f"(target {target:,}/s); RSS {rss_mib():.0f} MiB"
         )
 
-    from ira30d.models.inputs import Case
+    from ira30d._models.inputs import Case
 
     n, start = 0, time.perf_counter()
     while time.perf_counter() - start < args.seconds / 2:
@@ -278,7 +278,7 @@ def main() -> None:
         + f"): at most {1e6 / sum(cost.values()):,.0f} /s per core"
     )
 
-    from ira30d.batch import evaluate_lines
+    from ira30d._batch import evaluate_lines
 
     for label, designs in (
         ("unique batteries", 0),

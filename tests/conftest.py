@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 
 import ira30d
 from ira30d import RuleSet
-from ira30d.engines.backends import durable_available
+from ira30d._engines.backends import durable_available
 
 settings.register_profile(
     "default", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -11,7 +11,7 @@ from strategies import cases
 
 import ira30d
 from ira30d import EngineError, RuleSet
-from ira30d.engines.backends import durable_available
+from ira30d._engines.backends import durable_available
 
 needs_durable = pytest.mark.skipif(
     not durable_available(), reason="durable-rules not importable (Python 3.13+)"

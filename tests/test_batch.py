@@ -67,7 +67,7 @@ def test_cli_json_lines_with_progress_bar(tmp_path):
     f = tmp_path / "fleet.jsonl"
     f.write_text("\n".join(json.dumps(c) for c in FLEET * 200) + "\n")
     r = subprocess.run(
-        [sys.executable, "-m", "ira30d.cli", "evaluate", str(f), "--json", "--progress"],
+        [sys.executable, "-m", "ira30d._cli", "evaluate", str(f), "--json", "--progress"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -90,7 +90,7 @@ def test_plot_shares():
 
 
 def test_cli_processes_give_the_single_process_output(tmp_path, capsys):
-    from ira30d.cli import main
+    from ira30d._cli import main
 
     f = tmp_path / "fleet.jsonl"
     f.write_text("\n".join(json.dumps(c) for c in FLEET * 120) + "\n")

@@ -7,12 +7,12 @@ import sys
 import pytest
 
 import ira30d
-from ira30d.cli import main
+from ira30d._cli import main
 
 
 def run(*args, stdin=None):
     return subprocess.run(
-        [sys.executable, "-m", "ira30d.cli", *args],
+        [sys.executable, "-m", "ira30d._cli", *args],
         capture_output=True,
         text=True,
         input=stdin,

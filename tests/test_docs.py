@@ -44,14 +44,14 @@ def test_every_page_has_examples():
 
 def test_requirement_pages_match_the_rules():
     """docs/requirements is generated from rules/: regenerate and compare, so they cannot drift."""
-    from ira30d.docgen import pages
+    from ira30d._docgen import pages
 
     expected = pages()
     folder = ROOT / "docs" / "requirements"
     assert sorted(p.name for p in folder.glob("*.md")) == sorted(expected)
     for name, text in expected.items():
         assert (folder / name).read_text(encoding="utf-8") == text, (
-            f"{name} is stale: python -m ira30d.docgen docs/requirements"
+            f"{name} is stale: python -m ira30d._docgen docs/requirements"
         )
 
 

@@ -11,8 +11,8 @@ from strategies import cases
 
 import ira30d
 from ira30d import Ira30dError, RuleSet
-from ira30d.engines.backends import durable_available
-from ira30d.pool import BatteryPool
+from ira30d._engines.backends import durable_available
+from ira30d._pool import BatteryPool
 
 ENGINES = [RuleSet.load(backend="python")] + (
     [RuleSet.load(backend="durable")] if durable_available() else []

@@ -13,8 +13,8 @@ from strategies import EDGE_DAYS, cases, days
 
 import ira30d
 from ira30d import RuleSet
-from ira30d.models.inputs import Case
-from ira30d.pool import BatteryPool
+from ira30d._models.inputs import Case
+from ira30d._pool import BatteryPool
 
 
 def on_day(c, day):

@@ -9,18 +9,18 @@ citations.
 
 from __future__ import annotations
 
-from ira30d.api import default_ruleset, evaluate, example, example_names, input_schema
-from ira30d.batch import evaluate_many, evaluate_partition, read_cases, summary, to_dataframe
-from ira30d.common.errors import (
+from ira30d._api import default_ruleset, evaluate, example, example_names, input_schema
+from ira30d._batch import evaluate_many, evaluate_partition, read_cases, summary, to_dataframe
+from ira30d._common.errors import (
     EngineError,
     InputError,
     Ira30dError,
     RuleFileError,
     UnknownCountryError,
 )
-from ira30d.compare import Comparison, Scenario, compare
-from ira30d.determination.records import Determination, Finding, Provenance
-from ira30d.models.inputs import (
+from ira30d._compare import Comparison, Scenario, compare
+from ira30d._determination.records import Determination, Finding, Provenance
+from ira30d._models.inputs import (
     Battery,
     Buyer,
     Case,
@@ -34,8 +34,8 @@ from ira30d.models.inputs import (
     TaxYear,
     Vehicle,
 )
-from ira30d.plot import plot_shares
-from ira30d.ruleset import RuleSet, rules_dir
+from ira30d._plot import plot_shares
+from ira30d._ruleset import RuleSet, rules_dir
 
 __version__ = "0.1.0"
 

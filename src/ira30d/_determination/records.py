@@ -1,0 +1,276 @@
+"""The determination: verdict, amount, one finding per requirement, and how it was reached.
+
+>>> import ira30d
+>>> d = ira30d.evaluate(ira30d.example("unknown_supplier_2024"))
+>>> d.outcome.text
+'undetermined: $7,500 if every undetermined requirement is met, $0 if none is'
+>>> Determination.from_json(d.to_json()) == d
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Literal, TypeVar
+
+from pydantic import TypeAdapter
+
+from ira30d._common.frozen import FrozenDict, freeze  # noqa: F401 - re-exported for the record types
+
+SCHEMA_VERSION = "2"
+_T = TypeVar("_T")
+Status = Literal["met", "not_met", "undetermined", "not_applicable"]
+Verdict = Literal["eligible", "not_eligible", "undetermined"]
+Question = Literal["vehicle", "purchase", "buyer"]
+
+
+def new_record(cls: type[_T], **values: Any) -> _T:
+    """A frozen record built from values the engine produced, every field given: the same object
+    ``cls(**values)`` makes, without the per-field cost of a frozen ``__init__`` (hot path)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One requirement's outcome, with the values compared and the law that compares them."""
+
+    id: str
+    title: str
+    kind: str
+    status: Status
+    explanation: str
+    citation: str
+    excerpt: str | None  # the law's verbatim words, when the rule file quotes them
+    paraphrase: str | None  # a summary of the law, shown as one
+    confidence: str
+    actual: dict[str, str] = field(default_factory=dict)
+    required: dict[str, str] = field(default_factory=dict)
+    exception: str | None = None
+    missing: list[str] = field(default_factory=list)  # facts the rule needed and did not have
+    missing_inputs: list[str] = field(default_factory=list)  # input fields that would supply them
+    line_items: tuple[dict[str, Any], ...] = ()  # read-only (FrozenDict items), shared by design
+    counterfactuals: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def law_text(self) -> str:
+        """The excerpt in quotes, or the paraphrase labelled as one."""
+        return f'"{self.excerpt}"' if self.excerpt else f"(paraphrase) {self.paraphrase}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Verdict and amount of one alternative (with or without the transition election)."""
+
+    verdict: Verdict
+    amount: Decimal | None
+    amount_if_undetermined_met: Decimal | None
+    amount_if_undetermined_not_met: Decimal | None
+
+    @property
+    def text(self) -> str:
+        """``'eligible, $7,500'`` or, when undetermined, both bounds, named."""
+        if self.amount is not None:
+            return f"{self.verdict.replace('_', ' ')}, ${self.amount:,}"
+        return (
+            f"undetermined: ${self.amount_if_undetermined_met:,} "
+            "if every undetermined requirement is met, "
+            f"${self.amount_if_undetermined_not_met:,} if none is"
+        )
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The IRA transition election (§13401(l)): whether it is available, stated and applied, and
+    the credit with and without it."""
+
+    available: bool
+    elected: bool | None
+    applied: bool
+    with_election: Outcome | None
+    without_election: Outcome | None
+    larger: Literal["with_election", "without_election", "equal", "unknown"] | None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What produced a determination: rule set, country lists, input, engine."""
+
+    ruleset: str
+    ruleset_version: str
+    ruleset_hash: str
+    countries: str
+    countries_hash: str
+    input_hash: str
+    backend: str
+
+
+@dataclass(frozen=True)
+class Determination:
+    """A §30D determination. ``str()`` reads as text; notebooks show a table; ``to_json()`` is the
+    versioned JSON record (``schema()`` gives its JSON Schema)."""
+
+    schema_version: str
+    case_id: str | None
+    vin: str
+    question: Question
+    verdict: Verdict
+    amount: Decimal | None  # None when the verdict is undetermined: see the two bounds
+    amount_if_undetermined_met: Decimal | None
+    amount_if_undetermined_not_met: Decimal | None
+    regime: str | None
+    regime_citation: str | None
+    amount_detail: str
+    critical_minerals_method: str
+    basis: dict[str, str]
+    figures: dict[str, str]
+    certification: dict[str, str]
+    transition: Transition | None
+    facts: dict[str, str]  # the facts the engine decided on, as text
+    findings: tuple[Finding, ...]
+    provenance: Provenance
+
+    @property
+    def outcome(self) -> Outcome:
+        """Verdict and amount (or its two named bounds) together."""
+        return Outcome(
+            self.verdict,
+            self.amount,
+            self.amount_if_undetermined_met,
+            self.amount_if_undetermined_not_met,
+        )
+
+    def finding(self, requirement_id: str) -> Finding:
+        """The finding of one requirement, by id."""
+        for f in self.findings:
+            if f.id == requirement_id:
+                return f
+        from ira30d._common.errors import UnknownRequirementError
+
+        raise UnknownRequirementError(requirement_id, [f.id for f in self.findings])
+
+    def to_json(self, indent: int | None = None) -> str:
+        """The determination as JSON (money as decimal strings)."""
+        return _adapter().dump_json(self, indent=indent).decode()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The determination as JSON-shaped data."""
+        return _adapter().dump_python(self, mode="json")  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Determination:
+        """Read a determination back from :meth:`to_json` (validated; line items read-only
+        again)."""
+        return _refrozen(_adapter().validate_json(text))
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Determination:
+        """Read a determination back from :meth:`to_dict` or parsed JSON (validated)."""
+        return _refrozen(_adapter().validate_python(data))
+
+    @staticmethod
+    def schema() -> dict[str, Any]:
+        """The JSON Schema of the output record."""
+        return _adapter().json_schema(mode="serialization")
+
+    def explain(self, line_items: bool = True) -> str:
+        """The determination as text, one line per requirement, line items indented."""
+        o = self.outcome
+        credit = (
+            o.text if o.amount is None else f"{o.verdict.replace('_', ' ')}, credit ${o.amount:,}"
+        )
+        head = f"{self.vin}: {credit}"
+        if self.regime:
+            head += f" ({self.regime}; {self.regime_citation})"
+        lines = [head]
+        if self.amount_detail:
+            lines.append(f"  amount: {self.amount_detail}")
+        t = self.transition
+        if (
+            t is not None
+            and t.available
+            and not t.applied
+            and t.with_election
+            and t.without_election
+        ):
+            lines.append(
+                f"  transition election (not stated): with it {t.with_election.text}; without it "
+                f"{t.without_election.text}; larger: {(t.larger or 'unknown').replace('_', ' ')}"
+            )
+        mark = {
+            "met": "[met]",
+            "not_met": "[NOT MET]",
+            "undetermined": "[undetermined]",
+            "not_applicable": "[n/a]",
+        }
+        for f in self.findings:
+            lines.append(f"  {mark[f.status]:<15}{f.title}: {f.explanation} ({f.citation})")
+            if line_items and f.status != "not_applicable":
+                for item in f.line_items:
+                    lines.append(f"      - {_item_text(item)}")
+            if f.status == "undetermined" and f.missing_inputs:
+                lines.append(f"      missing: {', '.join(f.missing_inputs)}")
+            for cf in f.counterfactuals:
+                lines.append(f"      => to flip: {cf['text']}")
+        p = self.provenance
+        lines.append(
+            f"  rules {p.ruleset} {p.ruleset_version} [{p.ruleset_hash[:12]}], "
+            f"countries {p.countries} [{p.countries_hash[:12]}], "
+            f"method {self.critical_minerals_method}, backend {p.backend}"
+        )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        rows = "".join(
+            f"<tr><td>{e(f.title)}</td><td>{e(f.status.replace('_', ' '))}</td>"
+            f"<td>{e(f.explanation)}</td>"
+            f"<td>{e(f.citation)}<br><small>{e(f.law_text)}</small></td></tr>"
+            for f in self.findings
+        )
+        return (
+            f"<div><b>{e(self.vin)}</b>: <b>{e(self.outcome.text)}</b>"
+            f"{' (' + e(self.regime) + ')' if self.regime else ''}"
+            f"<table><thead><tr><th>requirement</th><th>status</th><th>why</th><th>citation</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            f"<small>rules {e(self.provenance.ruleset_version)}, "
+            f"countries {e(self.provenance.countries)}</small></div>"
+        )
+
+
+def _item_text(item: dict[str, Any]) -> str:
+    label = item.get("id", "")
+    bits = [
+        f"{k}={v}"
+        for k, v in item.items()
+        if k
+        in ("mineral", "kind", "value", "incremental_value", "contribution", "counted", "fraction")
+    ]
+    flag = (
+        ""
+        if "qualifies" not in item
+        else (" qualifies" if item["qualifies"] else " does not qualify")
+    )
+    if "applies" in item:
+        flag = " (applies)" if item["applies"] else ""
+    reason = f": {item['reason']}" if item.get("reason") else ""
+    return f"{label} ({', '.join(bits)}){flag}{reason}"
+
+
+def _refrozen(d: Determination) -> Determination:
+    """The same record with every finding's line items frozen, as the engine builds them."""
+    findings = tuple(dataclasses.replace(f, line_items=freeze(f.line_items)) for f in d.findings)
+    return dataclasses.replace(d, findings=findings)
+
+
+@lru_cache(maxsize=1)
+def _adapter() -> TypeAdapter[Determination]:
+    return TypeAdapter(Determination)
