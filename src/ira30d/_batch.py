@@ -17,8 +17,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from ira30d._common.errors import InputError, Ira30dError
+from ira30d._common.errors import InputError
 from ira30d._determination.records import Determination
+from ira30d._input import cases_in
 from ira30d._pool import BatteryPool
 from ira30d._ruleset import RuleSet
 
@@ -62,19 +63,7 @@ def read_cases(source: Any) -> Iterator[Any]:
 
 def _read_file(path: Path) -> Iterator[Any]:
     with path.open(encoding="utf-8") as f:
-        first = f.read(1)
-        while first.isspace():
-            first = f.read(1)
-        f.seek(0)
-        if first == "[":
-            yield from json.load(f)
-            return
-        for n, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise Ira30dError(f"{path}: line {n}: invalid JSON: {exc.msg}") from None
+        yield from cases_in(f, str(path))
 
 
 def evaluate_partition(

@@ -20,24 +20,16 @@ from ira30d._api import default_ruleset, example, example_names, input_schema
 from ira30d._batch import evaluate_lines, evaluate_many, read_cases
 from ira30d._common.errors import Ira30dError
 from ira30d._compare import compare
+from ira30d._input import case_texts, cases_in
 from ira30d._ruleset import RuleSet
 
 
 def _cases(path: str) -> Iterator[Any]:
     """A JSON file (one case or a list) or JSON Lines (one case a line); '-' reads stdin."""
-    if path != "-":
+    if path == "-":
+        yield from cases_in(sys.stdin, "<stdin>")
+    else:
         yield from read_cases(path)
-        return
-    text = sys.stdin.read()
-    if text.lstrip().startswith("["):
-        yield from json.loads(text)
-        return
-    for n, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise Ira30dError(f"<stdin>: line {n}: invalid JSON: {exc.msg}") from None
 
 
 def _ruleset(args: argparse.Namespace) -> RuleSet:
@@ -166,19 +158,17 @@ def _run(args: argparse.Namespace) -> int:
         args.command == "evaluate" and sys.stderr.isatty()
     )
     if getattr(args, "processes", 1) > 1 and not bundled and args.file != "-":
-        with open(args.file, encoding="utf-8") as f:
-            if f.read(1) != "[":
-                f.seek(0)
-                for text in evaluate_lines(
-                    f,
-                    ruleset=rs,
-                    method=args.method,
-                    processes=args.processes,
-                    as_json=args.json,
-                    progress=progress,
-                ):
-                    out.write(text + "\n")
-                return 0
+        with open(args.file, encoding="utf-8") as f:  # the workers parse the cases' JSON text
+            for text in evaluate_lines(
+                case_texts(f, args.file),
+                ruleset=rs,
+                method=args.method,
+                processes=args.processes,
+                as_json=args.json,
+                progress=progress,
+            ):
+                out.write(text + "\n")
+            return 0
     for d in evaluate_many(
         cases,
         ruleset=rs,

@@ -1,0 +1,75 @@
+"""The one reader of case files: a JSON array, one (pretty-printed) JSON object, or JSON Lines,
+from a path or a text stream, a UTF-8 byte-order mark accepted. Every path that reads cases (the
+batch API, the CLI with or without ``--processes``, stdin) reads them here.
+
+JSON Lines is streamed a line at a time; an array or a single object is parsed whole. Each case
+comes as its JSON text (``case_texts``, for workers that parse it themselves) or parsed
+(``cases_in``).
+
+>>> import io
+>>> list(cases_in(io.StringIO('\\ufeff{"id": "a"}\\n\\n{"id": "b"}\\n'), "cases.jsonl"))
+[{'id': 'a'}, {'id': 'b'}]
+>>> list(cases_in(io.StringIO('{\\n  "id": "pretty"\\n}\\n'), "case.json"))
+[{'id': 'pretty'}]
+>>> list(cases_in(io.StringIO('[{"id": "x"}, {"id": "y"}]'), "cases.json"))
+[{'id': 'x'}, {'id': 'y'}]
+>>> list(cases_in(io.StringIO('{"id": "a"}\\n{"id": '), "broken.jsonl"))
+Traceback (most recent call last):
+...
+ira30d.InputError: broken.jsonl: line 2: invalid JSON: Expecting value
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from ira30d._common.errors import InputError
+
+
+def case_texts(stream: TextIO, label: str) -> Iterator[str]:
+    """Each case of ``stream`` as JSON text, in order."""
+    head = stream.readline().lstrip("\ufeff")
+    while head and not head.strip():
+        head = stream.readline()
+    start = head.lstrip()[:1]
+    if start == "[" or (start == "{" and not _complete(head)):
+        whole = _parse(head + stream.read(), label, 1)
+        for case in whole if isinstance(whole, list) else [whole]:
+            yield json.dumps(case)
+        return
+    n = 1
+    for line in _chain(head, stream):
+        if line.strip():
+            _parse(line, label, n)  # a bad line is reported with its number, here
+            yield line.strip()
+        n += 1
+
+
+def cases_in(stream: TextIO, label: str) -> Iterator[Any]:
+    """Each case of ``stream`` parsed (dicts), in order."""
+    for text in case_texts(stream, label):
+        yield json.loads(text)
+
+
+def _chain(first: str, stream: TextIO) -> Iterator[str]:
+    yield first
+    yield from stream
+
+
+def _complete(line: str) -> bool:
+    """Is ``line`` a whole JSON value (the first line of JSON Lines), not the start of one?"""
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _parse(text: str, label: str, line: int) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = line + exc.lineno - 1
+        raise InputError(label, f"line {at}: invalid JSON: {exc.msg}", "invalid_json") from None
