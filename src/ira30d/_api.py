@@ -22,6 +22,8 @@ from ira30d._models.inputs import Case
 from ira30d._ruleset import RuleSet
 
 
+# Cache: the shipped rule set, built once per process. The shipped rules do not change while
+# the package runs; to pick up edited rule files, load them with RuleSet.load(path).
 @functools.lru_cache(maxsize=1)
 def default_ruleset() -> RuleSet:
     """The shipped rule set with the baseline country lists (built once)."""
