@@ -53,3 +53,52 @@ def test_a_broken_line_is_named_with_its_number(tmp_path):
     with pytest.raises(ira30d.InputError) as e:
         list(ira30d.read_cases(path))
     assert e.value.field == str(path) and "line 2: invalid JSON" in e.value.reason
+
+
+@pytest.mark.parametrize(
+    "content, code",
+    [
+        (b"", "no_cases"),
+        (b"[]", "no_cases"),
+        (b"  \n\n \t\n", "no_cases"),
+        ('{"id": "caf\u00e9"}'.encode("latin-1"), "not_text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not_text"),
+        (b"[" * 10000 + b"]" * 10000, "too_deep"),
+        (b'{"id": ' + b"[" * 10000 + b"]" * 10000 + b"}", "too_deep"),
+    ],
+)
+def test_bad_files_are_one_line_errors(tmp_path, content, code):
+    import subprocess
+    import sys
+
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(ira30d.InputError) as e:
+        list(ira30d.read_cases(path))
+    assert e.value.code == code and e.value.field == str(path)
+    for extra in ([], ["--processes", "2"]):
+        r = subprocess.run(
+            [sys.executable, "-m", "ira30d", "evaluate", str(path), *extra],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert r.stderr.count("\n") == 1 and f"[{code}]" in r.stderr, r.stderr
+
+
+def test_cli_conventions():
+    import subprocess
+    import sys
+
+    def run(*args):
+        cmd = [sys.executable, "-m", "ira30d", *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+    assert run("--version").stdout.strip() == f"ira30d {ira30d.__version__}"
+    bad = run("evaluate", "examples", "--processes", "0")
+    assert bad.returncode == 2 and "must be at least 1" in bad.stderr
+    pipe = subprocess.run(
+        f"{sys.executable} -m ira30d demo | head -1", shell=True, capture_output=True, text=True
+    )
+    assert pipe.stdout.startswith("1FTVW1EL0PWG00001") and pipe.stderr == ""

@@ -9,7 +9,9 @@ termination                        gate         26 U.S.C. 30D(h), as amended by 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -49,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="ira30d", description="Decide and explain the §30D clean vehicle credit."
     )
+    parser.add_argument("--version", action="version", version=f"ira30d {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, helptext in (
         ("demo", "evaluate the bundled example vehicles"),
@@ -69,7 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 help="show a progress bar on stderr (default: on a terminal)",
             )
             p.add_argument(
-                "--processes", type=int, default=1, help="spread the work over N processes"
+                "--processes",
+                type=_at_least_one,
+                default=1,
+                help="spread the work over N processes (N >= 1)",
             )
         if name != "compare":
             p.add_argument(
@@ -111,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _run(args)
+    except BrokenPipeError:  # the reader went away (| head): end quietly
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout at exit
+        return 0
     except ValidationError as exc:
         print(f"ira30d: invalid input: {exc}", file=sys.stderr)
     except Ira30dError as exc:
@@ -118,6 +128,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, json.JSONDecodeError) as exc:
         print(f"ira30d: error: {exc}", file=sys.stderr)
     return 2
+
+
+def _at_least_one(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def _version() -> str:
+    from ira30d import __version__
+
+    return __version__
 
 
 def _run(args: argparse.Namespace) -> int:

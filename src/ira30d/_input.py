@@ -27,20 +27,53 @@ from typing import Any, TextIO
 
 from ira30d._common.errors import InputError
 
+MAX_DOCUMENT_BYTES = 64_000_000  # a JSON array or one object is parsed whole: at most this much
+MAX_LINE_BYTES = 16_000_000  # one JSON Lines case
+
 
 def case_texts(stream: TextIO, label: str) -> Iterator[str]:
-    """Each case of ``stream`` as JSON text, in order."""
-    head = stream.readline().lstrip("\ufeff")
-    while head and not head.strip():
-        head = stream.readline()
+    """Each case of ``stream`` as JSON text, in order. Empty input, text that is not UTF-8,
+    nesting deeper than Python can parse and inputs over the size limits are each one
+    :class:`InputError` naming the file."""
+    count = 0
+    for text in _texts(stream, label):
+        count += 1
+        yield text
+    if count == 0:
+        raise InputError(label, "no cases in the input", "no_cases")
+
+
+def _texts(stream: TextIO, label: str) -> Iterator[str]:
+    try:
+        head = stream.readline(MAX_LINE_BYTES + 1).lstrip("\ufeff")
+        while head and not head.strip():
+            head = stream.readline(MAX_LINE_BYTES + 1)
+        yield from _split(head, stream, label)
+    except UnicodeDecodeError:
+        raise InputError(label, "not UTF-8 text (a JSON case file is UTF-8)", "not_text") from None
+
+
+def _split(head: str, stream: TextIO, label: str) -> Iterator[str]:
     start = head.lstrip()[:1]
     if start == "[" or (start == "{" and not _complete(head)):
-        whole = _parse(head + stream.read(), label, 1)
+        text = head + stream.read(MAX_DOCUMENT_BYTES + 1)
+        if len(text) > MAX_DOCUMENT_BYTES:
+            raise InputError(
+                label,
+                f"larger than {MAX_DOCUMENT_BYTES:,} characters: use JSON Lines "
+                "(one case a line), which is read a line at a time",
+                "too_large",
+            )
+        whole = _parse(text, label, 1)
         for case in whole if isinstance(whole, list) else [whole]:
             yield json.dumps(case)
         return
     n = 1
     for line in _chain(head, stream):
+        if len(line) > MAX_LINE_BYTES:
+            raise InputError(
+                label, f"line {n}: longer than {MAX_LINE_BYTES:,} characters", "too_large"
+            )
         if line.strip():
             _parse(line, label, n)  # a bad line is reported with its number, here
             yield line.strip()
@@ -62,7 +95,7 @@ def _complete(line: str) -> bool:
     """Is ``line`` a whole JSON value (the first line of JSON Lines), not the start of one?"""
     try:
         json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
     return True
 
@@ -73,3 +106,5 @@ def _parse(text: str, label: str, line: int) -> Any:
     except json.JSONDecodeError as exc:
         at = line + exc.lineno - 1
         raise InputError(label, f"line {at}: invalid JSON: {exc.msg}", "invalid_json") from None
+    except RecursionError:
+        raise InputError(label, f"line {line}: JSON nested too deeply", "too_deep") from None
