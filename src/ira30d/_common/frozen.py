@@ -34,9 +34,14 @@ class FrozenDict(dict):  # type: ignore[type-arg]
 
 
 def freeze(value: Any) -> Any:
-    """``value`` with every dict made a :class:`FrozenDict` and every list a tuple, recursively."""
-    if isinstance(value, dict):
-        return FrozenDict({k: freeze(v) for k, v in value.items()})
-    if isinstance(value, (list, tuple)):
-        return tuple(freeze(v) for v in value)
+    """``value`` with every dict made a :class:`FrozenDict` and every list a tuple, recursively
+    (only containers are visited: the hot path freezes every line item)."""
+    kind = type(value)
+    if kind is dict or (kind is not FrozenDict and isinstance(value, dict)):
+        return FrozenDict({k: freeze(v) if type(v) in _OPEN else v for k, v in value.items()})
+    if kind is list or kind is tuple:
+        return tuple(freeze(v) if type(v) in _OPEN else v for v in value)
     return value
+
+
+_OPEN = {dict, list, tuple}  # the container types freeze converts (a FrozenDict is done already)
