@@ -90,17 +90,15 @@ def case(**over: Any) -> dict[str, Any]:
     return merge(BASE, over)
 
 
+def dated(day: str) -> dict[str, str]:
+    """A purchase's four dates, all ``day`` (contract, first payment, sale, placed in service)."""
+    keys = ("binding_contract_date", "first_payment_date", "sale_date", "placed_in_service_date")
+    return dict.fromkeys(keys, day)
+
+
 def on(day: str, **over: Any) -> dict[str, Any]:
     """The base case with every purchase date set to ``day``."""
-    dates = {
-        k: day
-        for k in (
-            "binding_contract_date",
-            "first_payment_date",
-            "sale_date",
-            "placed_in_service_date",
-        )
-    }
+    dates = dated(day)
     return merge(case(purchase=dates), over)
 
 

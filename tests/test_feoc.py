@@ -2,7 +2,7 @@
 attestations."""
 
 import pytest
-from conftest import case, status
+from conftest import case, dated, status
 
 CLEAR = {
     "incorporated_in": "KR",
@@ -28,15 +28,7 @@ def battery(
     """A 2025 case whose one component (or one mineral chain) is made by ``entity`` (CLEAR +
     overrides;
     ``None`` for no entity). ``attest``: the manufacturer's FEOC attestation (None: none given)."""
-    dates = {
-        k: day
-        for k in (
-            "binding_contract_date",
-            "first_payment_date",
-            "sale_date",
-            "placed_in_service_date",
-        )
-    }
+    dates = dated(day)
     cert = {
         "critical_minerals_share": "1",
         "battery_components_share": "1",  # None removes the key

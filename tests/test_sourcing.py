@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 import pytest
-from conftest import case, status
+from conftest import case, dated, status
 
 from ira30d import InputError
 
@@ -26,15 +26,7 @@ def chain(cid, value, *stages, mineral="lithium", material=None):
 
 
 def with_chains(*chains, day="2024-06-01", **battery):
-    dates = {
-        k: day
-        for k in (
-            "binding_contract_date",
-            "first_payment_date",
-            "sale_date",
-            "placed_in_service_date",
-        )
-    }
+    dates = dated(day)
     return case(
         purchase=dates,
         vehicle={
@@ -178,15 +170,7 @@ def test_explanation_lists_each_chain_with_its_contribution(rs):
 
 
 def with_components(*components, day="2024-06-01"):
-    dates = {
-        k: day
-        for k in (
-            "binding_contract_date",
-            "first_payment_date",
-            "sale_date",
-            "placed_in_service_date",
-        )
-    }
+    dates = dated(day)
     return case(
         purchase=dates,
         vehicle={

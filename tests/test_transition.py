@@ -4,7 +4,7 @@ with the dates written here, not read from rules/."""
 from decimal import Decimal
 
 import pytest
-from conftest import case, status
+from conftest import case, dated, status
 
 KOREAN = {
     "final_assembly_country": "KR",
@@ -125,16 +125,7 @@ def test_unrelated_purchases_carry_no_transition_finding(rs):
 
 def sold(day, maker, kwh="75"):
     return case(
-        purchase={
-            k: day
-            for k in (
-                "binding_contract_date",
-                "first_payment_date",
-                "sale_date",
-                "placed_in_service_date",
-            )
-        },
-        vehicle={"manufacturer": maker, "battery": {"capacity_kwh": kwh}},
+        purchase=dated(day), vehicle={"manufacturer": maker, "battery": {"capacity_kwh": kwh}}
     )
 
 

@@ -26,6 +26,9 @@ from ira30d._measures.measured import Measured
 from ira30d._measures.measurer import Measurer
 from ira30d._models.inputs import Case
 
+Run = tuple[
+    Measured, set[str], list[Finding], Decision
+]  # one pass: measured, fired, found, decided
 _PY_TYPES = {"date": int, "int": int, "bool": bool, "str": str}
 
 
@@ -148,11 +151,12 @@ class RuleSet:
                 if not available and elected is None
                 else Transition(available, elected, False, None, None, None)
             )
-            return self._record(case, *without, transition)
+            return self._record(case, without, without[3], transition)
         with_ = self._run(case, method, counterfactuals, deemed=True)
         a, b = outcome(with_[3]), outcome(without[3])
         transition = Transition(True, elected, elected is True, a, b, larger(a, b))
-        return self._record(case, *(with_ if elected else without), transition)
+        run = with_ if elected else without
+        return self._record(case, run, run[3], transition)
 
     def _unsure_election(
         self,
@@ -167,20 +171,15 @@ class RuleSet:
         a, b = outcome(with_[3]), outcome(without[3])
         transition = Transition(False, True, False, a, b, larger(a, b))
         unsure = unsure_election(a, b, without[3])
-        return self._record(case, *without[:3], unsure or without[3], transition)
+        return self._record(case, without, unsure or without[3], transition)
 
     def _record(
-        self,
-        case: Case,
-        m: Measured,
-        fired: set[str],
-        findings: list[Finding],
-        d: Decision,
-        transition: Transition | None,
+        self, case: Case, run: Run, d: Decision, transition: Transition | None
     ) -> Determination:
-        return assemble(
-            self.book, self.countries, self._backend.name, case, m, fired, findings, d, transition
-        )
+        """The record of one pass (``run``: measured, fired, findings) with its decision ``d``."""
+        m, fired, findings, _ = run
+        args = (case, m, fired, findings, d, transition)
+        return assemble(self.book, self.countries, self._backend.name, *args)
 
     def _run(
         self, case: Case, method: str | None, counterfactuals: bool, *, deemed: bool

@@ -63,10 +63,7 @@ def critical_minerals(ctx: Measurer, b: Battery, m: Measured, on: date) -> None:
                 "critical_minerals_certification_gap", gap
             )
     elif certified is not None:
-        m.facts["critical_minerals_share"] = ctx.book.scale(
-            "critical_minerals_share", Fraction(certified)
-        )
-        m.figures["critical_minerals_share"] = str(Fraction(certified))
+        _certified_share(ctx, m, "critical_minerals_share", certified)
         m.method = cert_method or "certified (method not stated)"
         m.basis["critical_minerals"] = "certified" + _certified_as(m.certification)
 
@@ -104,10 +101,7 @@ def components(ctx: Measurer, b: Battery, m: Measured, on: date) -> None:
                 "battery_components_certification_gap", gap
             )
     elif certified is not None:
-        m.facts["battery_components_share"] = ctx.book.scale(
-            "battery_components_share", Fraction(certified)
-        )
-        m.figures["battery_components_share"] = str(Fraction(certified))
+        _certified_share(ctx, m, "battery_components_share", certified)
         m.basis["battery_components"] = "certified" + _certified_as(m.certification)
 
 
@@ -238,6 +232,12 @@ def _feoc_fact(
     if attested is not None:  # does the provenance contradict the attestation?
         conflict = bool(found) if attested else not found and not open_
         m.facts[f"{fact}_attestation_conflict"] = int(conflict)
+
+
+def _certified_share(ctx: Measurer, m: Measured, fact: str, certified: Decimal) -> None:
+    """A content share taken from the manufacturer's certification."""
+    m.facts[fact] = ctx.book.scale(fact, Fraction(certified))
+    m.figures[fact] = str(Fraction(certified))
 
 
 def _certified_as(certification: dict[str, str]) -> str:
