@@ -20,20 +20,8 @@ from ira30d._common.errors import (
 )
 from ira30d._compare import Comparison, Scenario, compare
 from ira30d._determination.records import Determination, Finding, Provenance
-from ira30d._models.inputs import (
-    Battery,
-    Buyer,
-    Case,
-    CertifiedContent,
-    Component,
-    Entity,
-    MineralChain,
-    Msrp,
-    Purchase,
-    Stage,
-    TaxYear,
-    Vehicle,
-)
+from ira30d._models.battery import Battery, CertifiedContent, Component, Entity, MineralChain, Stage
+from ira30d._models.inputs import Buyer, Case, Msrp, Purchase, TaxYear, Vehicle
 from ira30d._plot import plot_shares
 from ira30d._ruleset import RuleSet, rules_dir
 

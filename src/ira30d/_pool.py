@@ -26,7 +26,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ira30d._models.inputs import Battery, Case
+from ira30d._models.battery import Battery
+from ira30d._models.inputs import Case
 
 
 class BatteryPool:

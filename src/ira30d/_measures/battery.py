@@ -26,7 +26,7 @@ from ira30d._law.book import RuleBook
 from ira30d._measures import feoc as _feoc
 from ira30d._measures import sourcing as _sourcing
 from ira30d._measures.measured import Measured
-from ira30d._models.inputs import Battery
+from ira30d._models.battery import Battery
 
 
 class Measurer(Protocol):

@@ -9,7 +9,7 @@ on a fact that is known, *clear* when every test is known and none holds, and *u
 otherwise: an unknown item never counts as clear.
 
 >>> from decimal import Decimal
->>> from ira30d._models.inputs import Entity
+>>> from ira30d._models.battery import Entity
 >>> covered = {"CN": ("covered_nations", None)}
 >>> tests = {"activity_place": ("in_lists", covered, "activity performed in"),
 ...          "incorporated_in": ("in_lists", covered, "incorporated in"),
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from ira30d._common.text import pct
-from ira30d._models.inputs import Entity
+from ira30d._models.battery import Entity
 
 KINDS = ("in_lists", "at_least", "is_true")  # the test kinds feoc_tests may name
 PLACE = "activity_place"  # the test of where the activity itself was performed

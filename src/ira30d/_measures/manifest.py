@@ -21,7 +21,8 @@ from ira30d._common.errors import RuleFileError
 from ira30d._law.book import RuleBook
 from ira30d._measures import feoc as _feoc
 from ira30d._measures import sourcing as _sourcing
-from ira30d._models.inputs import Entity, Msrp, Purchase
+from ira30d._models.battery import Entity
+from ira30d._models.inputs import Msrp, Purchase
 
 READS_PARAMETERS = (
     "acquisition_date",

@@ -31,7 +31,8 @@ from ira30d._measures import battery, purchase
 from ira30d._measures.manifest import check_book
 from ira30d._measures.measured import Measured
 from ira30d._measures.phaseout import phaseout
-from ira30d._models.inputs import Battery, Case
+from ira30d._models.battery import Battery
+from ira30d._models.inputs import Case
 
 
 class Measurer:

@@ -12,7 +12,7 @@ each stage. Whatever the stages leave unaccounted for counts as done outside eve
 country, under both methods:
 
 >>> from decimal import Decimal
->>> from ira30d._models.inputs import MineralChain
+>>> from ira30d._models.battery import MineralChain
 >>> chain = MineralChain(id="li", mineral="lithium", value=100, stages=[
 ...     {"activity": "processing", "country": "US", "share": "0.4"}])
 >>> qualifying_shares(chain, {"processing": {"US": ("united_states", None)}})
@@ -27,7 +27,7 @@ from typing import Any
 
 from ira30d._common.errors import InputError
 from ira30d._common.text import cents, pct
-from ira30d._models.inputs import Battery, MineralChain
+from ira30d._models.battery import Battery, MineralChain
 
 ACTIVITIES = ("extraction", "processing", "recycling")
 Index = dict[str, tuple[str, Any]]  # country code -> (list name, member) on one date
