@@ -90,6 +90,19 @@ def case(**over: Any) -> dict[str, Any]:
     return merge(BASE, over)
 
 
+def clear_facts(country: str) -> dict[str, Any]:
+    """Every fact the FEOC tests read for a supplier in ``country``: all known, none holding."""
+    return {
+        "incorporated_in": country,
+        "principal_place_of_business": country,
+        "government_board_share": "0",
+        "government_voting_share": "0",
+        "government_equity_share": "0",
+        "effective_control_license": False,
+        "designated": False,
+    }
+
+
 def dated(day: str) -> dict[str, str]:
     """A purchase's four dates, all ``day`` (contract, first payment, sale, placed in service)."""
     keys = ("binding_contract_date", "first_payment_date", "sale_date", "placed_in_service_date")

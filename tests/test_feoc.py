@@ -2,17 +2,9 @@
 attestations."""
 
 import pytest
-from conftest import case, dated, status
+from conftest import case, clear_facts, dated, status
 
-CLEAR = {
-    "incorporated_in": "KR",
-    "principal_place_of_business": "KR",
-    "government_board_share": "0",
-    "government_voting_share": "0",
-    "government_equity_share": "0",
-    "effective_control_license": False,
-    "designated": False,
-}
+CLEAR = clear_facts("KR")
 
 
 def battery(

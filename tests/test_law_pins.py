@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from conftest import case, on, status
+from conftest import case, clear_facts, on, status
 
 import ira30d
 from ira30d import InputError
@@ -36,17 +36,7 @@ FTA = {
 }
 CMA = {"JP": "2023-03-28"}
 COVERED = {"CN": "2021-11-15", "RU": "2021-11-15", "KP": "2021-11-15", "IR": "2021-11-15"}
-CLEAR = {
-    "id": "ok",
-    "name": "Clear Co",
-    "incorporated_in": "US",
-    "principal_place_of_business": "US",
-    "government_board_share": "0",
-    "government_voting_share": "0",
-    "government_equity_share": "0",
-    "effective_control_license": False,
-    "designated": False,
-}
+CLEAR = {"id": "ok", "name": "Clear Co", **clear_facts("US")}
 
 
 def members(name):

@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 from fractions import Fraction
 
+from conftest import clear_facts
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from strategies import COUNTRIES, cases
@@ -13,17 +14,7 @@ import ira30d
 from ira30d import Case, Determination, RuleSet
 
 RS = RuleSet.load(backend="python")
-CLEAR_US = {
-    "id": "clear_us",
-    "name": "Clear US Co",
-    "incorporated_in": "US",
-    "principal_place_of_business": "US",
-    "government_board_share": "0",
-    "government_voting_share": "0",
-    "government_equity_share": "0",
-    "effective_control_license": False,
-    "designated": False,
-}
+CLEAR_US = {"id": "clear_us", "name": "Clear US Co", **clear_facts("US")}
 
 
 def outcome(d: Determination):

@@ -163,7 +163,7 @@ class RuleSet:
         case: Case,
         method: str | None,
         counterfactuals: bool,
-        without: tuple[Measured, set[str], list[Finding], Decision],
+        without: Run,
     ) -> Determination:
         """Elected, but whether the election is available is undetermined: if the outcome with it
         differs from the outcome without, the verdict is undetermined and the bounds span both."""
@@ -181,9 +181,7 @@ class RuleSet:
         args = (case, m, fired, findings, d, transition)
         return assemble(self.book, self.countries, self._backend.name, *args)
 
-    def _run(
-        self, case: Case, method: str | None, counterfactuals: bool, *, deemed: bool
-    ) -> tuple[Measured, set[str], list[Finding], Decision]:
+    def _run(self, case: Case, method: str | None, counterfactuals: bool, *, deemed: bool) -> Run:
         """Measure, fire and find: one pass of the engine (``deemed``: the transition election)."""
         m = self._measurer.measure(case, method, deemed=deemed)
         fired = self._backend.fire(m.facts)

@@ -5,12 +5,12 @@ r"""Safe YAML for rule files: no tags, no aliases, no duplicate keys, decimals n
 >>> _ = path.write_text("share: 0.40\non: placed_in_service\n")
 >>> load_yaml(path, "p.yaml")
 {'share': Decimal('0.40'), 'on': 'placed_in_service'}
->>> _ = path.write_text("a: !!python/name:os.system x\n")
+>>> _ = path.write_text("a: !include other.yaml\n")
 >>> load_yaml(path, "p.yaml")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 ira30d.RuleFileError: p.yaml: at line 1, column 4: invalid YAML: could not determine
-a constructor ...
+a constructor for the tag ...
 """
 
 from __future__ import annotations
