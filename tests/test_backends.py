@@ -47,8 +47,9 @@ def test_auto_backend_and_recorded_choice():
     rs = RuleSet.load()
     assert rs.backend == ("durable" if durable_available() else "python")
     assert ira30d.evaluate(ira30d.example("full_credit_2024")).provenance.backend == rs.backend
-    with pytest.raises(EngineError):
+    with pytest.raises(ira30d.InputError) as e:
         RuleSet.load(backend="drools")
+    assert (e.value.code, e.value.field) == ("unknown_backend", "backend")
 
 
 def _rss_kib() -> int:

@@ -156,9 +156,9 @@ def test_unknown_country_code_suggests_one():
     ],
 )
 def test_bad_input_names_the_field(bad, field):
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ira30d.InputError) as e:
         ira30d.evaluate(case(**bad))
-    assert field in str(e.value)
+    assert e.value.field.endswith(field) and isinstance(e.value.__cause__, ValidationError)
 
 
 def test_unknown_label_class_is_an_input_error(rs):

@@ -303,8 +303,6 @@ def test_value_added_test_is_of_the_whole_activity_not_the_listed_part(
 
 
 def test_shares_over_the_whole_are_an_input_error_naming_the_chain(rs):
-    from pydantic import ValidationError
-
     chain = {
         "id": "li_7",
         "mineral": "lithium",
@@ -314,23 +312,22 @@ def test_shares_over_the_whole_are_an_input_error_naming_the_chain(rs):
             {"activity": "processing", "country": "CN", "share": "0.5"},
         ],
     }
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ira30d.InputError) as e:
         rs.evaluate(case(vehicle={"battery": {"mineral_chains": [chain]}}))
+    assert e.value.field == "vehicle.battery.mineral_chains[0]"
     assert "chain 'li_7': the processing shares add up to 1.1, more than the whole (1)" in str(
         e.value
     )
 
 
 def test_old_value_added_input_says_what_replaced_it(rs):
-    from pydantic import ValidationError
-
     chain = {
         "id": "c",
         "mineral": "lithium",
         "value": "100",
         "stages": [{"activity": "processing", "country": "US", "value_added": "40"}],
     }
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ira30d.InputError) as e:
         rs.evaluate(case(vehicle={"battery": {"mineral_chains": [chain]}}))
     assert "'value_added' was replaced by 'share'" in str(e.value)
 

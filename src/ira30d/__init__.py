@@ -10,7 +10,7 @@ citations.
 from __future__ import annotations
 
 from ira30d._api import default_ruleset, evaluate, example, example_names, input_schema
-from ira30d._batch import evaluate_many, evaluate_partition, read_cases, summary, to_dataframe
+from ira30d._batch import evaluate_many, evaluate_partition, read_cases, summary
 from ira30d._common.errors import (
     EngineError,
     InputError,
@@ -20,6 +20,8 @@ from ira30d._common.errors import (
 )
 from ira30d._compare import Comparison, Scenario, compare
 from ira30d._determination.records import Determination, Finding, Provenance
+from ira30d._failures import CaseFailure
+from ira30d._frame import partition_meta, to_dataframe
 from ira30d._models.battery import Battery, CertifiedContent, Component, Entity, MineralChain, Stage
 from ira30d._models.inputs import Buyer, Case, Msrp, Purchase, TaxYear, Vehicle
 from ira30d._plot import plot_shares
@@ -31,6 +33,7 @@ __all__ = [
     "Battery",
     "Buyer",
     "Case",
+    "CaseFailure",
     "CertifiedContent",
     "Comparison",
     "Component",
@@ -60,6 +63,7 @@ __all__ = [
     "example",
     "example_names",
     "input_schema",
+    "partition_meta",
     "plot_shares",
     "read_cases",
     "rules_dir",

@@ -8,74 +8,93 @@ cases (each worker builds its own rule set from the pickled recipe).
 from __future__ import annotations
 
 import json
-import sys
-import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from ira30d._common.errors import InputError
 from ira30d._determination.records import Determination
-from ira30d._input import cases_in
+from ira30d._failures import CaseFailure, decide_entry
+from ira30d._input import entries
 from ira30d._pool import BatteryPool
+from ira30d._progress import Progress, count_cases
 from ira30d._ruleset import RuleSet
 
 CHUNK = 500
 
 
-def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError:
-        raise InputError(
-            "pandas", "DataFrames need pandas: pip install 'ira30d[pandas]'", "missing_extra"
-        ) from None
-    return pandas
-
-
 def read_cases(source: Any) -> Iterator[Any]:
     """Cases from an iterable of dicts/Cases, a JSON or JSON Lines file path, or a DataFrame
     (a ``case`` column of dicts/JSON, or columns ``vehicle``, ``purchase``, ``buyer``, ``on``,
-    ``id``)."""
+    ``id``). A line of a file that is not JSON raises its :class:`InputError`."""
+    text = isinstance(source, (str, Path)) or hasattr(source, "readline")
+    for _, case in _entries(source):
+        if isinstance(case, InputError):
+            raise case
+        yield json.loads(case) if text else case
+
+
+def _entries(source: Any) -> Iterator[tuple[int | None, Any]]:
+    """(line, case) of each case of ``source``; the line where it comes from a JSON Lines file."""
     if isinstance(source, (str, Path)):
-        yield from _read_file(Path(source))
+        with Path(source).open(encoding="utf-8") as f:
+            yield from entries(f, str(source))
+        return
+    if hasattr(source, "readline"):  # a text stream, such as stdin
+        yield from entries(source, getattr(source, "name", "<stream>"))
         return
     if type(source).__name__ == "DataFrame":
-        cols = set(source.columns)
         for record in source.to_dict("records"):
-            if "case" in cols:
-                c = record["case"]
-                yield json.loads(c) if isinstance(c, str) else c
-            else:
-                yield {
-                    k: v
-                    for k, v in record.items()
-                    if k in ("id", "vehicle", "purchase", "buyer", "on")
-                    and v is not None
-                    and v == v
-                }
+            yield None, _from_row(record, "case" in source.columns)
         return
-    yield from source
+    for case in source:
+        yield None, case
 
 
-def _read_file(path: Path) -> Iterator[Any]:
-    with path.open(encoding="utf-8") as f:
-        yield from cases_in(f, str(path))
+def _from_row(record: dict[str, Any], whole: bool) -> Any:
+    """One DataFrame row as a case: its ``case`` column (dict or JSON text), or its columns."""
+    if whole:
+        c = record["case"]
+        return json.loads(c) if isinstance(c, str) else c
+    return {
+        k: v
+        for k, v in record.items()
+        if k in ("id", "vehicle", "purchase", "buyer", "on") and v is not None and v == v
+    }
 
 
 def evaluate_partition(
-    cases: Iterable[Any], ruleset: RuleSet | None = None, method: str | None = None
-) -> list[Determination]:
+    cases: Any, ruleset: RuleSet | None = None, method: str | None = None
+) -> Any:
     """Evaluate one partition of cases; a pure function, safe to map in Dask, Spark or a process
-    pool.
-    Cases with equal batteries share one validated battery and its measures
-    (:class:`BatteryPool`)."""
+    pool. Cases with equal batteries share one validated battery and its measures
+    (:class:`BatteryPool`).
+
+    ``cases`` is an iterable of cases (returns a list of determinations, raising the first
+    :class:`InputError`), or a pandas DataFrame with one case per row (a ``case`` column or the
+    columns of a case), such as a partition of a Dask DataFrame: it then returns a DataFrame with
+    the columns of :func:`partition_meta` and a row per case, a case that could not be decided
+    having verdict ``error`` and its problems in ``error``. Pass ``meta=partition_meta()``
+    (same rule set) to ``map_partitions``.
+
+    >>> import pandas as pd, ira30d
+    >>> part = pd.DataFrame({"case": [ira30d.example("over_msrp_cap"), {"vehicle": {}}]})
+    >>> evaluate_partition(part)[["verdict", "amount", "error"]].to_dict("records")[1]["verdict"]
+    'error'
+    """
     from ira30d._api import default_ruleset
 
     rs, pool = ruleset or default_ruleset(), BatteryPool()
+    if type(cases).__name__ == "DataFrame":
+        from ira30d._frame import partition_frame
+
+        results = (
+            decide_entry(rs, i, n, c, method=method, pool=pool) for i, n, c in _indexed(cases)
+        )
+        return partition_frame(results, rs)
     return [rs.evaluate(pool.case(c), method=method) for c in cases]
 
 
@@ -88,68 +107,75 @@ def _init(ruleset: RuleSet) -> None:
     _WORKER["pool"] = BatteryPool()
 
 
-def _work(args: tuple[list[Any], str | None]) -> list[Determination]:
-    cases, method = args
-    rs, pool = _WORKER["rs"], _WORKER["pool"]
-    return [rs.evaluate(pool.case(c), method=method) for c in cases]
+Item = tuple[int, "int | None", Any]  # (index in the batch, line, case)
 
 
-def _work_text(args: tuple[list[str], str | None, bool]) -> list[str]:
-    lines, method, as_json = args
+def _work(args: tuple[list[Item], str | None, bool | None]) -> list[Any]:
+    """A worker's chunk: each case decided (a :class:`CaseFailure` in a bad case's place);
+    rendered as JSON (``as_json``) or text, or left as a determination (``None``)."""
+    items, method, as_json = args
     rs, pool = _WORKER["rs"], _WORKER["pool"]
-    out = []
-    for line in lines:
-        d = rs.evaluate(pool.case(line), method=method)
-        out.append(d.to_json() if as_json else d.explain() + "\n")
+    out: list[Any] = []
+    for index, line, case in items:
+        d = decide_entry(rs, index, line, case, method=method, pool=pool)
+        if as_json is None or isinstance(d, CaseFailure):
+            out.append(d)
+        else:
+            out.append(d.to_json() if as_json else d.explain() + "\n")
     return out
 
 
 def _pooled(
-    items: Iterator[Any],
-    work: Any,
+    items: Iterator[Item],
     args: tuple[Any, ...],
     ruleset: RuleSet,
     processes: int,
-    bar: _Progress,
+    bar: Progress,
 ) -> Iterator[Any]:
-    """Chunks of ``items`` through ``work(chunk, *args)`` on a process pool, results in input order.
+    """Chunks of ``items`` through :func:`_work` on a process pool, results in input order.
     At most four chunks per process are in flight, so memory stays bounded however long the
     input."""
     chunks = iter(lambda: list(islice(items, CHUNK)), [])
     with ProcessPoolExecutor(processes, initializer=_init, initargs=(ruleset,)) as pool:
         pending: deque[Any] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(work, (chunk, *args)))
+            pending.append(pool.submit(_work, (chunk, *args)))
             if len(pending) >= 4 * processes:
                 out = pending.popleft().result()
-                yield from out
                 bar.step(len(out))
+                yield from out
         while pending:
             out = pending.popleft().result()
-            yield from out
             bar.step(len(out))
+            yield from out
+
+
+def _indexed(source: Any) -> Iterator[Item]:
+    return ((i, line, case) for i, (line, case) in enumerate(_entries(source)))
 
 
 def evaluate_lines(
-    lines: Iterable[str],
+    source: Any,
     *,
     ruleset: RuleSet,
     method: str | None = None,
     processes: int = 2,
     as_json: bool = True,
-    progress: bool | TextIO = False,
-) -> Iterator[str]:
-    """JSON Lines in, JSON Lines (or text) out, across processes: the parent only moves text, the
-    workers parse, decide and render. Used by ``ira30d evaluate --processes N``."""
-    with _Progress.on(progress) as bar:
-        yield from _pooled(
-            (line for line in lines if line.strip()),
-            _work_text,
-            (method, as_json),
-            ruleset,
-            processes,
-            bar,
-        )
+    progress: bool | TextIO | Progress = False,
+) -> Iterator[str | CaseFailure]:
+    """Cases (a file path, or an iterable of JSON texts) in, JSON Lines (or text) out, across
+    processes: the parent only moves text, the workers parse, decide and render. A case that
+    cannot be decided comes as its :class:`CaseFailure`. Used by ``ira30d evaluate
+    --processes N``."""
+    with Progress.on(progress, total_of(source)) as bar:
+        yield from _pooled(_indexed(source), (method, as_json), ruleset, processes, bar)
+
+
+def total_of(source: Any) -> int | None:
+    """How many cases ``source`` holds, where that is known before reading it (for the bar)."""
+    if isinstance(source, (str, Path)):
+        return count_cases(source)
+    return len(source) if hasattr(source, "__len__") else None
 
 
 def evaluate_many(
@@ -158,50 +184,42 @@ def evaluate_many(
     ruleset: RuleSet | None = None,
     method: str | None = None,
     processes: int = 1,
-    progress: bool | TextIO = False,
-) -> Iterator[Determination]:
+    progress: bool | TextIO | Progress = False,
+    errors: Literal["raise", "report"] = "raise",
+    counterfactuals: bool = False,
+) -> Iterator[Any]:
     """Evaluate many cases in input order. ``processes > 1`` spreads chunks over worker processes.
+    ``errors="raise"`` stops at the first case that cannot be decided with its
+    :class:`InputError` (``.case`` its index); ``"report"`` yields a :class:`CaseFailure` in its
+    place and goes on. ``counterfactuals`` as in :meth:`RuleSet.evaluate` (one process).
 
     >>> import ira30d
-    >>> ds = list(evaluate_many([ira30d.example("minerals_half_only"),
-    ...                          ira30d.example("over_msrp_cap")]))
-    >>> [str(d.amount) for d in ds]
-    ['3750', '0']
+    >>> ds = list(evaluate_many([ira30d.example("minerals_half_only"), {"vehicle": {}},
+    ...                          ira30d.example("over_msrp_cap")], errors="report"))
+    >>> [str(d.amount) if isinstance(d, ira30d.Determination) else d.where() for d in ds]
+    ['3750', 'case[1]', '0']
     """
     from ira30d._api import default_ruleset
 
     rs = ruleset or default_ruleset()
-    cases = iter(read_cases(source))
-    with _Progress.on(progress) as bar:
-        if processes > 1:
-            yield from _pooled(cases, _work, (method,), rs, processes, bar)
-            return
-        pool = BatteryPool()
-        for c in cases:
-            yield rs.evaluate(pool.case(c), method=method)
-            bar.step(1)
+    with Progress.on(progress, total_of(source)) as bar:
+        if processes > 1 and not counterfactuals:
+            results = _pooled(_indexed(source), (method, None), rs, processes, bar)
+        else:
+            results = _serial(rs, _indexed(source), bar, method, counterfactuals)
+        for d in results:
+            if errors == "raise" and isinstance(d, CaseFailure):
+                raise d.error
+            yield d
 
 
-def to_dataframe(determinations: Iterable[Determination]) -> Any:
-    """One row per determination: ids, verdict, amount, regime, method, countries, and one column
-    per requirement holding its status."""
-    pd = _pandas()
-    rows = []
-    for d in determinations:
-        row: dict[str, Any] = {
-            "case_id": d.case_id,
-            "vin": d.vin,
-            "verdict": d.verdict,
-            "amount": d.amount,
-            "amount_if_undetermined_met": d.amount_if_undetermined_met,
-            "amount_if_undetermined_not_met": d.amount_if_undetermined_not_met,
-            "regime": d.regime,
-            "method": d.critical_minerals_method,
-            "countries": d.provenance.countries,
-        }
-        row.update({f.id: f.status for f in d.findings})
-        rows.append(row)
-    return pd.DataFrame(rows)
+def _serial(
+    rs: RuleSet, items: Iterator[Item], bar: Progress, method: str | None, why: bool
+) -> Iterator[Any]:
+    pool = BatteryPool()
+    for index, line, case in items:
+        yield decide_entry(rs, index, line, case, method=method, counterfactuals=why, pool=pool)
+        bar.step(1)
 
 
 class Summary(dict):  # type: ignore[type-arg]
@@ -247,44 +265,3 @@ def summary(determinations: Iterable[Determination]) -> Summary:
             if f.status == "not_met":
                 out["failed"][f.id] = out["failed"].get(f.id, 0) + 1
     return out
-
-
-class _Progress:
-    """A one-line progress bar on a text stream (count, rate, elapsed); silent without a stream."""
-
-    def __init__(self, stream: TextIO | None) -> None:
-        self.stream, self.n, self.start, self.last = stream, 0, time.perf_counter(), 0.0
-
-    @classmethod
-    def on(cls, progress: bool | TextIO) -> _Progress:
-        return cls((sys.stderr if progress is True else progress) or None)
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def step(self, k: int) -> None:
-        if self.stream is None:
-            return
-        self.n += k
-        now = time.perf_counter()
-        if now - self.last >= 0.2:
-            self.last = now
-            self._draw(now)
-
-    def _draw(self, now: float) -> None:
-        if self.stream is None:
-            return
-        rate = self.n / max(now - self.start, 1e-9)
-        spin = "#" * (self.n // CHUNK % 20)
-        self.stream.write(f"\r[{spin:<20}] {self.n:,} cases {rate:,.0f}/s {now - self.start:.1f}s")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.stream is None:
-            return
-        self._draw(time.perf_counter())
-        self.stream.write("\n")
-        self.stream.flush()

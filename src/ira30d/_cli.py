@@ -1,4 +1,9 @@
-"""The ``ira30d`` command: demo, evaluate, rules, schema.
+"""The ``ira30d`` command: demo, evaluate, compare, rules, schema.
+
+A batch keeps going past a case it cannot decide: the case's problems go to stderr, one line
+each (and, with ``--json``, a failure record takes the case's place on stdout); the exit status
+is 0 when every case was decided, 1 when some were not, 2 when the input or the options could
+not be used at all. Nothing prints a traceback.
 
 >>> main(["rules"])  # doctest: +ELLIPSIS
 termination                        gate         26 U.S.C. 30D(h), as amended by ...
@@ -14,82 +19,83 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Any
-
-from pydantic import ValidationError
+from typing import Any, TextIO
 
 from ira30d._api import default_ruleset, example, example_names, input_schema
-from ira30d._batch import evaluate_lines, evaluate_many, read_cases
-from ira30d._common.errors import Ira30dError
+from ira30d._batch import evaluate_lines, evaluate_many, read_cases, total_of
+from ira30d._common.errors import InputError, Ira30dError
 from ira30d._compare import compare
-from ira30d._input import case_texts, cases_in
-from ira30d._ruleset import RuleSet
+from ira30d._failures import CaseFailure
+from ira30d._progress import Progress
+from ira30d._ruleset import RuleSet, rules_dir
+
+OK, SOME_FAILED, UNUSABLE = 0, 1, 2
 
 
-def _cases(path: str) -> Iterator[Any]:
-    """A JSON file (one case or a list) or JSON Lines (one case a line); '-' reads stdin."""
-    if path == "-":
-        yield from cases_in(sys.stdin, "<stdin>")
-    else:
-        yield from read_cases(path)
+def _scenarios() -> list[str]:
+    """The bundled scenarios (file names in rules/scenarios), for the help and the choices."""
+    return sorted(p.stem for p in (rules_dir() / "scenarios").glob("*.yaml"))
 
 
-def _ruleset(args: argparse.Namespace) -> RuleSet:
-    rs = default_ruleset() if args.rules is None else RuleSet.load(args.rules)
-    if args.command == "compare":
-        return rs
-    if args.countries:
-        rs = rs.with_countries(files=args.countries)
-    for sc in args.scenario or []:
-        rs = rs.scenario(sc)
-    if args.add_country:
-        rs = rs.with_countries(add={args.add_to: args.add_country})
-    return rs
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="ira30d", description="Decide and explain the §30D clean vehicle credit."
+        prog="ira30d",
+        description="Decide and explain the §30D clean vehicle credit.",
+        epilog="Exit status: 0 every case decided; 1 some cases could not be decided (each "
+        "problem on stderr); 2 the input or the options could not be used.",
     )
     parser.add_argument("--version", action="version", version=f"ira30d {_version()}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, helptext in (
         ("demo", "evaluate the bundled example vehicles"),
-        ("evaluate", "evaluate cases from a JSON or JSON Lines file"),
+        ("evaluate", "evaluate cases from a JSON, JSON array or JSON Lines file"),
         ("compare", "compare cases under the baseline and scenarios"),
     ):
-        p = sub.add_parser(name, help=helptext)
+        p = sub.add_parser(name, help=helptext, description=helptext)
         if name != "demo":
             p.add_argument(
                 "file",
-                help="JSON (a case or a list) or JSON Lines; '-' for stdin; "
+                help="one case as JSON, a JSON array, or JSON Lines; '-' for stdin; "
                 "'examples' for the bundled fleet",
             )
         if name == "evaluate":
             p.add_argument(
                 "--progress",
-                action="store_true",
-                help="show a progress bar on stderr (default: on a terminal)",
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help="a progress bar on stderr (default: when stderr is a terminal)",
             )
             p.add_argument(
                 "--processes",
                 type=_at_least_one,
                 default=1,
-                help="spread the work over N processes (N >= 1)",
+                metavar="N",
+                help="spread the work over N processes (N >= 1; default 1)",
+            )
+            p.add_argument(
+                "--fail-fast",
+                action="store_true",
+                help="stop at the first case that cannot be decided (default: report it, go on)",
             )
         if name != "compare":
             p.add_argument(
                 "--why-not",
                 action="store_true",
-                help="say what would flip each requirement not met",
+                help="say what would flip each requirement not met (one process)",
             )
-        p.add_argument("--json", action="store_true", help="print determinations as JSON Lines")
-        p.add_argument("--method", choices=["value_added_50", "traced_qualifying_value"])
+        p.add_argument(
+            "--json", action="store_true", help="print one JSON record a line (JSON Lines)"
+        )
+        p.add_argument(
+            "--method",
+            choices=["value_added_50", "traced_qualifying_value"],
+            help="critical-minerals method (default: the rule set's)",
+        )
         p.add_argument(
             "--add-country",
             action="append",
             metavar="CODE",
-            help="add a country (ISO alpha-2) to a list",
+            help="add a country (ISO 3166-1 alpha-2) to the list --add-to names; repeatable",
         )
         p.add_argument(
             "--add-to",
@@ -101,37 +107,56 @@ def main(argv: Sequence[str] | None = None) -> int:
             "--countries",
             action="append",
             metavar="FILE",
-            help="replace a country list from a YAML file",
+            help="replace a country list with a YAML list file; repeatable",
         )
         p.add_argument(
             "--scenario",
             action="append",
+            choices=_scenarios(),
             metavar="NAME",
-            help="overlay a bundled scenario (uk_pact, eu_pact)",
+            help="overlay a bundled scenario; repeatable; one of: "
+            + ", ".join(_scenarios())
+            + (" (compare: the scenarios to compare, default uk_pact and eu_pact)"),
         )
         p.add_argument(
             "--rules", metavar="DIR", help="a rule-set directory (default: the shipped rules)"
         )
+        p.add_argument(
+            "--backend",
+            default="auto",
+            metavar="NAME",
+            help="rule engine: auto (durable-rules where installed), durable or python",
+        )
     sub.add_parser("rules", help="list every rule with its citation")
     sub.add_parser("schema", help="print the input JSON Schema")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        return _run(args, sys.stdout)
     except BrokenPipeError:  # the reader went away (| head): end quietly
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout at exit
-        return 0
-    except ValidationError as exc:
-        print(f"ira30d: invalid input: {exc}", file=sys.stderr)
+        return OK
+    except InputError as exc:
+        where = f"case[{exc.case}]: " if exc.case is not None else ""
+        for line in exc.lines():
+            print(f"ira30d: error {where}{line}", file=sys.stderr)
     except Ira30dError as exc:
         print(f"ira30d: error [{exc.code}]: {exc.message}", file=sys.stderr)
-    except (OSError, json.JSONDecodeError) as exc:
+    except OSError as exc:
         print(f"ira30d: error: {exc}", file=sys.stderr)
-    return 2
+    return UNUSABLE
 
 
 def _at_least_one(text: str) -> int:
-    n = int(text)
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
     return n
@@ -143,64 +168,111 @@ def _version() -> str:
     return __version__
 
 
-def _run(args: argparse.Namespace) -> int:
-    out = sys.stdout
+def _ruleset(args: argparse.Namespace) -> RuleSet:
+    rs = (
+        default_ruleset()
+        if args.rules is None and args.backend == "auto"
+        else RuleSet.load(args.rules, backend=args.backend)
+    )
+    if args.countries:
+        rs = rs.with_countries(files=args.countries)
+    if args.command != "compare":
+        for sc in args.scenario or []:
+            rs = rs.scenario(sc)
+    if args.add_country:
+        rs = rs.with_countries(add={args.add_to: args.add_country})
+    return rs
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "schema":
         json.dump(input_schema(), out, indent=2)
         out.write("\n")
-        return 0
+        return OK
     if args.command == "rules":
-        book = default_ruleset().book
-        for r in book.requirements:
-            out.write(f"{r.id:<34} {r.kind:<12} {r.citation}\n")
-            for e in r.exceptions:
-                out.write(f"  exception {e.id:<24} {e.citation}\n")
-        for g in book.regimes:
-            out.write(f"regime {g.id:<27} {'':<12} {g.citation}\n")
-        out.write("\nNot modelled:\n")
-        for nm in book.not_modelled:
-            out.write(f"  {nm.topic}: {nm.reason}\n")
-        return 0
+        _rules(out)
+        return OK
     rs = _ruleset(args)
-    bundled = args.command == "demo" or args.file == "examples"
-    cases = (example(n) for n in example_names()) if bundled else _cases(args.file)
     if args.command == "compare":
-        result = compare(cases, args.scenario or ["uk_pact", "eu_pact"], baseline=rs)
+        result = compare(
+            read_cases(_cases(args)),
+            args.scenario or ["uk_pact", "eu_pact"],
+            baseline=rs,
+            method=args.method,
+        )
         if args.json:
             for row in result.rows:
                 out.write(json.dumps(row, default=str) + "\n")
         else:
             out.write(str(result) + "\n")
-        return 0
-    if args.why_not:
-        for case in cases:
-            d = rs.evaluate(case, method=args.method, counterfactuals=True)
-            out.write(d.to_json() + "\n" if args.json else d.explain() + "\n\n")
-        return 0
-    progress = getattr(args, "progress", False) or (
-        args.command == "evaluate" and sys.stderr.isatty()
-    )
-    if getattr(args, "processes", 1) > 1 and not bundled and args.file != "-":
-        with open(args.file, encoding="utf-8") as f:  # the workers parse the cases' JSON text
-            for text in evaluate_lines(
-                case_texts(f, args.file),
+        return OK
+    return _evaluate(args, rs, out)
+
+
+def _bundled(args: argparse.Namespace) -> bool:
+    return args.command == "demo" or args.file == "examples"
+
+
+def _cases(args: argparse.Namespace) -> Any:
+    """The bundled examples, stdin (a text stream), or a file path (read by the batch API)."""
+    if _bundled(args):
+        return [example(n) for n in example_names()]
+    return sys.stdin if args.file == "-" else args.file
+
+
+def _evaluate(args: argparse.Namespace, rs: RuleSet, out: TextIO) -> int:
+    """Decide every case, in input order, going on past cases that cannot be decided."""
+    source = _cases(args)
+    show = getattr(args, "progress", None)
+    if show is None:
+        show = args.command == "evaluate" and sys.stderr.isatty()
+    processes = getattr(args, "processes", 1)
+    failed = 0
+    with Progress.on(show, total_of(source)) as bar:
+        if processes > 1 and not args.why_not and isinstance(source, str):
+            results: Iterator[Any] = evaluate_lines(
+                source,
                 ruleset=rs,
                 method=args.method,
-                processes=args.processes,
+                processes=processes,
                 as_json=args.json,
-                progress=progress,
-            ):
-                out.write(text + "\n")
-            return 0
-    for d in evaluate_many(
-        cases,
-        ruleset=rs,
-        method=args.method,
-        processes=getattr(args, "processes", 1),
-        progress=progress,
-    ):
-        out.write(d.to_json() + "\n" if args.json else d.explain() + "\n\n")
-    return 0
+                progress=bar,
+            )
+        else:
+            results = evaluate_many(
+                source,
+                ruleset=rs,
+                method=args.method,
+                processes=processes,
+                progress=bar,
+                errors="report",
+                counterfactuals=args.why_not,
+            )
+        for r in results:
+            if isinstance(r, CaseFailure):
+                failed += 1
+                bar.emit("".join(f"ira30d: {line}\n" for line in r.lines()), sys.stderr)
+                if args.json:
+                    bar.emit(r.to_json() + "\n", out)
+                if getattr(args, "fail_fast", False):
+                    break
+                continue
+            text = r if isinstance(r, str) else r.to_json() if args.json else r.explain() + "\n"
+            bar.emit(text + "\n", out)
+    return SOME_FAILED if failed else OK
+
+
+def _rules(out: TextIO) -> None:
+    book = default_ruleset().book
+    for r in book.requirements:
+        out.write(f"{r.id:<34} {r.kind:<12} {r.citation}\n")
+        for e in r.exceptions:
+            out.write(f"  exception {e.id:<24} {e.citation}\n")
+    for g in book.regimes:
+        out.write(f"regime {g.id:<27} {'':<12} {g.citation}\n")
+    out.write("\nNot modelled:\n")
+    for nm in book.not_modelled:
+        out.write(f"  {nm.topic}: {nm.reason}\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

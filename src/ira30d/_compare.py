@@ -12,6 +12,7 @@ from typing import Any
 from ira30d._common.errors import InputError
 from ira30d._determination.records import Determination
 from ira30d._models.inputs import Case
+from ira30d._models.parse import parse_case
 from ira30d._ruleset import RuleSet
 
 
@@ -133,7 +134,7 @@ class Comparison:
 
     def to_dataframe(self) -> Any:
         """The rows as a pandas DataFrame (``pip install ira30d[pandas]``)."""
-        from ira30d._batch import _pandas
+        from ira30d._frame import _pandas
 
         pd = _pandas()
         rows = [{**r, "changes": "; ".join(c["text"] for c in r["changes"])} for r in self.rows]
@@ -223,9 +224,10 @@ def compare(
     scenarios: Iterable[Scenario | str] = ("uk_pact", "eu_pact"),
     *,
     baseline: RuleSet | None = None,
+    method: str | None = None,
 ) -> Comparison:
     """Evaluate ``cases`` under the baseline and each scenario (a :class:`Scenario` or a bundled
-    name).
+    name), by the critical-minerals ``method`` (a scenario's own method wins).
 
     >>> import ira30d
     >>> c = compare([ira30d.example("uk_processed_lithium")], ["uk_pact"])
@@ -252,10 +254,10 @@ def compare(
         raise InputError(
             "scenario", "scenario names must be distinct and not 'baseline'", "duplicate_scenario"
         )
-    models = [c if isinstance(c, Case) else Case.model_validate(c) for c in cases]
-    results = {"baseline": [base.evaluate(c) for c in models]}
+    models = [parse_case(c) for c in cases]
+    results = {"baseline": [base.evaluate(c, method=method) for c in models]}
     for s in chosen:
         rs = s.ruleset(base)
-        results[s.name] = [rs.evaluate(s.case(c), method=s.method) for c in models]
+        results[s.name] = [rs.evaluate(s.case(c), method=s.method or method) for c in models]
     statuses = {"baseline": "in_force", **{s.name: s.status for s in chosen}}
     return Comparison(names, statuses, models, results)

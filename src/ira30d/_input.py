@@ -4,7 +4,9 @@ batch API, the CLI with or without ``--processes``, stdin) reads them here.
 
 JSON Lines is streamed a line at a time; an array or a single object is parsed whole. Each case
 comes as its JSON text (``case_texts``, for workers that parse it themselves) or parsed
-(``cases_in``).
+(``cases_in``); ``entries`` also gives each case's line and lets a batch go on past a line that
+is not JSON (that line's entry is its :class:`InputError`). A problem with the whole input (empty,
+not UTF-8, an array that does not parse, too large) is raised at once.
 
 >>> import io
 >>> list(cases_in(io.StringIO('\\ufeff{"id": "a"}\\n\\n{"id": "b"}\\n'), "cases.jsonl"))
@@ -31,19 +33,37 @@ MAX_DOCUMENT_BYTES = 64_000_000  # a JSON array or one object is parsed whole: a
 MAX_LINE_BYTES = 16_000_000  # one JSON Lines case
 
 
-def case_texts(stream: TextIO, label: str) -> Iterator[str]:
-    """Each case of ``stream`` as JSON text, in order. Empty input, text that is not UTF-8,
+Entry = tuple["int | None", "str | InputError"]
+"""(line, JSON text) of one case; the text is an :class:`InputError` for a line that is not JSON.
+The line is ``None`` inside a JSON array or object read whole."""
+
+
+def entries(stream: TextIO, label: str) -> Iterator[Entry]:
+    """Each case of ``stream`` with its line, in order. Empty input, text that is not UTF-8,
     nesting deeper than Python can parse and inputs over the size limits are each one
-    :class:`InputError` naming the file."""
+    :class:`InputError` naming the file.
+
+    >>> import io
+    >>> [(line, getattr(e, "code", e)) for line, e in entries(io.StringIO('{}\\n{x\\n'), "a")]
+    [(1, '{}'), (2, 'invalid_json')]
+    """
     count = 0
-    for text in _texts(stream, label):
+    for entry in _texts(stream, label):
         count += 1
-        yield text
+        yield entry
     if count == 0:
         raise InputError(label, "no cases in the input", "no_cases")
 
 
-def _texts(stream: TextIO, label: str) -> Iterator[str]:
+def case_texts(stream: TextIO, label: str) -> Iterator[str]:
+    """Each case of ``stream`` as JSON text, in order; the first bad line raises its error."""
+    for _, text in entries(stream, label):
+        if isinstance(text, InputError):
+            raise text
+        yield text
+
+
+def _texts(stream: TextIO, label: str) -> Iterator[Entry]:
     try:
         head = stream.readline(MAX_LINE_BYTES + 1).lstrip("\ufeff")
         while head and not head.strip():
@@ -53,7 +73,7 @@ def _texts(stream: TextIO, label: str) -> Iterator[str]:
         raise InputError(label, "not UTF-8 text (a JSON case file is UTF-8)", "not_text") from None
 
 
-def _split(head: str, stream: TextIO, label: str) -> Iterator[str]:
+def _split(head: str, stream: TextIO, label: str) -> Iterator[Entry]:
     start = head.lstrip()[:1]
     if start == "[" or (start == "{" and not _complete(head)):
         text = head + stream.read(MAX_DOCUMENT_BYTES + 1)
@@ -66,7 +86,7 @@ def _split(head: str, stream: TextIO, label: str) -> Iterator[str]:
             )
         whole = _parse(text, label, 1)
         for case in whole if isinstance(whole, list) else [whole]:
-            yield json.dumps(case)
+            yield None, json.dumps(case)
         return
     n = 1
     for line in _chain(head, stream):
@@ -75,8 +95,12 @@ def _split(head: str, stream: TextIO, label: str) -> Iterator[str]:
                 label, f"line {n}: longer than {MAX_LINE_BYTES:,} characters", "too_large"
             )
         if line.strip():
-            _parse(line, label, n)  # a bad line is reported with its number, here
-            yield line.strip()
+            try:
+                _parse(line, label, n)  # a bad line is reported with its number, here
+            except InputError as exc:
+                yield n, exc
+            else:
+                yield n, line.strip()
         n += 1
 
 

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from ira30d._models.battery import Battery
 from ira30d._models.inputs import Case
+from ira30d._models.parse import parse_case
 
 
 class BatteryPool:
@@ -40,34 +41,33 @@ class BatteryPool:
         self.active = True
 
     def case(self, raw: Case | Mapping[str, Any] | str | bytes) -> Case:
-        """The validated case; raises pydantic's ``ValidationError`` as :meth:`Case.model_validate`
-        would."""
+        """The validated case; raises :class:`InputError` as :func:`parse_case` would."""
         if isinstance(raw, Case):
             return raw
         if isinstance(raw, (str, bytes)):
             if not self.active:
-                return Case.model_validate_json(raw)
+                return parse_case(raw)
             try:
                 data: Any = json.loads(raw)
             except ValueError:
-                return Case.model_validate_json(raw)  # pydantic's error for invalid JSON
+                return parse_case(raw)  # the error for invalid JSON
         else:
             data = raw
         vehicle: Any = data.get("vehicle") if type(data) is dict else None
         battery = vehicle.get("battery") if type(vehicle) is dict else None
         if not self.active or type(battery) is not dict:
-            return Case.model_validate(data)
+            return parse_case(data)
         try:
             key = pickle.dumps(battery, 5)
         except Exception:  # an object that does not pickle: validate it the ordinary way
-            return Case.model_validate(data)
+            return parse_case(data)
         shared = self._seen.get(key)
         self.cases += 1
         if shared is None:
             try:
                 shared = Battery.model_validate(battery)
             except ValidationError:
-                return Case.model_validate(data)  # the same error, located in the whole case
+                return parse_case(data)  # the same error, located in the whole case
             if len(self._seen) >= self.size:  # forget the least recently used design
                 del self._seen[next(iter(self._seen))]
         else:
@@ -77,4 +77,4 @@ class BatteryPool:
         if self.cases == self.probe and self.hits < self.min_hit_rate * self.probe:
             self.active = False
             self._seen.clear()
-        return Case.model_validate({**data, "vehicle": {**vehicle, "battery": shared}})
+        return parse_case({**data, "vehicle": {**vehicle, "battery": shared}})

@@ -25,6 +25,7 @@ from ira30d._law.variants import change_countries, overlay_scenarios, override_p
 from ira30d._measures.measured import Measured
 from ira30d._measures.measurer import Measurer
 from ira30d._models.inputs import Case
+from ira30d._models.parse import parse_case
 
 Run = tuple[
     Measured, set[str], list[Finding], Decision
@@ -135,10 +136,7 @@ class RuleSet:
     ) -> Determination:
         """Decide one case. ``case`` is a :class:`Case`, its JSON-shaped dict, or JSON text. With
         ``counterfactuals=True`` each requirement not met says what would flip it, in numbers."""
-        if isinstance(case, (str, bytes)):
-            case = Case.model_validate_json(case)
-        elif not isinstance(case, Case):
-            case = Case.model_validate(case)
+        case = parse_case(case)
         without = self._run(case, method, counterfactuals, deemed=False)
         fired = without[1]
         elected = case.purchase.transition_election if case.purchase else None

@@ -24,6 +24,17 @@ class Ira30dError(Exception):
         data = {k: v for k, v in vars(self).items() if not k.startswith("_")}
         return {"code": self.code, **data}
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickles with its fields (a worker process sends a case's error to the parent)
+        return (_restore, (type(self), self.args, dict(vars(self))))
+
+
+def _restore(cls: type[Ira30dError], args: tuple[object, ...], state: dict[str, object]) -> object:
+    err = cls.__new__(cls)
+    err.args = args
+    err.__dict__.update(state)
+    return err
+
 
 class RuleFileError(Ira30dError):
     """A rule file is malformed: names the file and the path inside it."""
@@ -36,15 +47,43 @@ class RuleFileError(Ira30dError):
 
 
 class InputError(Ira30dError):
-    """The input is well-typed but inconsistent (unknown reference, cycle, unknown mineral...)."""
+    """Bad input: a field that fails validation, or input that is well-typed but inconsistent
+    (unknown reference, unknown mineral...). ``field`` is the path of the first problem,
+    ``problems`` every problem as ``{code, field, message}``, ``case`` the index of the case in
+    a batch (``None`` for a single case). A wrapped pydantic ``ValidationError`` is the
+    ``__cause__``.
+
+    >>> err = InputError("purchase.sale_date", "expected a date as YYYY-MM-DD, got '20240705'",
+    ...                  "invalid_date")
+    >>> err.problems[0]["field"], err.at(3).case
+    ('purchase.sale_date', 3)
+    """
 
     code = "input"
 
-    def __init__(self, field: str, reason: str, code: str | None = None) -> None:
-        super().__init__(f"{field}: {reason}")
+    def __init__(
+        self,
+        field: str,
+        reason: str,
+        code: str | None = None,
+        problems: tuple[dict[str, str], ...] = (),
+    ) -> None:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{field}: {reason}{more}")
         self.field, self.reason = field, reason
+        self.case: int | None = None
         if code:
             self.code = code
+        self.problems = problems or ({"code": self.code, "field": field, "message": reason},)
+
+    def at(self, case: int) -> InputError:
+        """This error, saying it was the ``case``-th case (0-based) of a batch; returns itself."""
+        self.case = case
+        return self
+
+    def lines(self) -> list[str]:
+        """One line per problem: ``[code] field: message``."""
+        return [f"[{p['code']}] {p['field']}: {p['message']}" for p in self.problems]
 
 
 class UnknownCountryError(InputError):

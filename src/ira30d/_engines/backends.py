@@ -19,7 +19,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from ira30d._common.errors import EngineError, Ira30dError
+from ira30d._common.errors import EngineError, InputError, Ira30dError
 from ira30d._law import conditions as C
 
 Compiled = Sequence[tuple[str, C.Cond]]
@@ -121,9 +121,15 @@ def make_backend(choice: str, rules: Compiled, types: dict[str, type]) -> Backen
         return PythonBackend(rules)
     if choice == "durable":
         if not durable_available():
-            raise EngineError(
-                "backend 'durable' needs durable-rules, which is not importable here "
-                "(Python 3.13+?)"
+            raise InputError(
+                "backend",
+                "'durable' needs durable-rules, which is not importable here: "
+                "pip install 'ira30d[durable]' (Python 3.10-3.12)",
+                "missing_extra",
             )
         return DurableBackend(rules, types)
-    raise EngineError(f"unknown backend {choice!r}; use 'auto', 'durable' or 'python'")
+    raise InputError(
+        "backend",
+        f"unknown backend {choice!r}; use 'auto', 'durable' or 'python'",
+        "unknown_backend",
+    )

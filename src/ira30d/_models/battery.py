@@ -20,6 +20,7 @@ from ira30d._models.types import (
     Id,
     Money,
     Share,
+    Term,
     _Model,
     _Str,
 )
@@ -36,8 +37,13 @@ class Stage(_Model):
     Decimal('0.6')
     """
 
-    activity: Activity
-    country: Country
+    activity: Activity = Field(
+        description="What was done at this stage: extraction, processing or recycling "
+        "(case-insensitive)."
+    )
+    country: Country = Field(
+        description="Where, ISO 3166-1 alpha-2 country code (case-insensitive)."
+    )
     entity: Id | None = Field(
         None, description="Id of the entity (in battery.entities) that performed it."
     )
@@ -61,15 +67,23 @@ class MineralChain(_Model):
     """One procurement chain of one applicable critical mineral, ending in a constituent
     material."""
 
-    id: Id
-    mineral: _Str
-    material: _Str | None = Field(
-        None, description="Constituent material, e.g. cathode_active_material, graphite."
+    id: Id = Field(description="Id of this chain, unique in the battery (text).")
+    mineral: Term = Field(
+        description="Applicable critical mineral (case-insensitive; the rule set lists them)."
+    )
+    material: Term | None = Field(
+        None,
+        description="Constituent material, e.g. cathode_active_material, graphite "
+        "(case-insensitive).",
     )
     value: Money = Field(
-        gt=0, description="Value (USD) of the mineral supplied through this chain."
+        gt=0, description="Value of the mineral supplied through this chain, US dollars."
     )
-    stages: list[Stage] = Field(min_length=1, max_length=MAX_STAGES)
+    stages: list[Stage] = Field(
+        min_length=1,
+        max_length=MAX_STAGES,
+        description="Where and by whom it was extracted, processed or recycled.",
+    )
 
     @model_validator(mode="after")
     def _shares_within_whole(self) -> MineralChain:
@@ -100,12 +114,22 @@ class MineralChain(_Model):
 class Component(_Model):
     """A battery component, where and by whom it was manufactured or assembled."""
 
-    id: Id
-    kind: _Str
-    value: Money = Field(gt=0)
-    country: Country
-    entity: Id | None = None
-    contains: list[Id] = Field(default=[], max_length=MAX_ITEMS)
+    id: Id = Field(description="Id of this component, unique in the battery (text).")
+    kind: Term = Field(
+        description="Battery component kind (case-insensitive; the rule set lists them)."
+    )
+    value: Money = Field(gt=0, description="Value of the component, US dollars.")
+    country: Country = Field(
+        description="Where it was manufactured or assembled, ISO 3166-1 alpha-2 (case-insensitive)."
+    )
+    entity: Id | None = Field(
+        None, description="Id of the entity (in battery.entities) that made it."
+    )
+    contains: list[Id] = Field(
+        default=[],
+        max_length=MAX_ITEMS,
+        description="Ids of the components this one was made from.",
+    )
 
 
 class Entity(_Model):
@@ -118,12 +142,14 @@ class Entity(_Model):
     True
     """
 
-    id: Id
-    name: _Str
+    id: Id = Field(description="Id of this entity, unique in the battery (text).")
+    name: _Str = Field(description="Name of the entity (text).")
     incorporated_in: Country | None = Field(
-        None, description="Country of incorporation or domicile."
+        None, description="Country of incorporation or domicile, ISO 3166-1 alpha-2."
     )
-    principal_place_of_business: Country | None = None
+    principal_place_of_business: Country | None = Field(
+        None, description="Country of the principal place of business, ISO 3166-1 alpha-2."
+    )
     government_board_share: Share | None = Field(
         None, description="Fraction (0-1) of board seats held by covered-nation governments."
     )
@@ -136,22 +162,40 @@ class Entity(_Model):
     effective_control_license: bool | None = Field(
         None,
         description="A licence or other contract gives a covered-nation government effective "
-        "control.",
+        "control (true/false; null: unknown).",
     )
     designated: bool | None = Field(
-        None, description="On a designated list (FTO, SDN, DOE determination)."
+        None,
+        description="On a designated list (FTO, SDN, DOE determination) "
+        "(true/false; null: unknown).",
     )
 
 
 class CertifiedContent(_Model):
     """The qualified manufacturer's certified figures, an alternative to raw provenance."""
 
-    critical_minerals_share: Share | None = None
-    battery_components_share: Share | None = None
-    feoc_compliant_components: bool | None = None
-    feoc_compliant_minerals: bool | None = None
-    method: Literal["value_added_50", "traced_qualifying_value"] | None = None
-    period: _Str | None = None
+    critical_minerals_share: Share | None = Field(
+        None, description="Certified qualifying critical mineral content, a fraction 0-1."
+    )
+    battery_components_share: Share | None = Field(
+        None, description="Certified qualifying battery component content, a fraction 0-1."
+    )
+    feoc_compliant_components: bool | None = Field(
+        None,
+        description="Attests that no component was made by a foreign entity of concern "
+        "(true/false; null: not attested).",
+    )
+    feoc_compliant_minerals: bool | None = Field(
+        None,
+        description="Attests that no critical mineral was handled by a foreign entity of "
+        "concern (true/false; null: not attested).",
+    )
+    method: Literal["value_added_50", "traced_qualifying_value"] | None = Field(
+        None, description="Method the critical-mineral figure was computed by."
+    )
+    period: _Str | None = Field(
+        None, description="Period the certification covers, e.g. 2024 (text)."
+    )
 
 
 class Battery(_Model):
@@ -162,13 +206,33 @@ class Battery(_Model):
     True
     """
 
-    capacity_kwh: Annotated[Decimal, Field(gt=0, le=10000, allow_inf_nan=False)]
-    externally_rechargeable: bool | None = True
-    mineral_chains: list[MineralChain] | None = Field(None, max_length=MAX_ITEMS)
-    components: list[Component] | None = Field(None, max_length=MAX_ITEMS)
-    entities: list[Entity] = Field(default=[], max_length=MAX_ITEMS)
-    impracticable_to_trace_election: bool = False
-    certified: CertifiedContent | None = None
+    capacity_kwh: Annotated[Decimal, Field(gt=0, le=10000, allow_inf_nan=False)] = Field(
+        description="Battery capacity, kilowatt-hours (kWh)."
+    )
+    externally_rechargeable: bool | None = Field(
+        True, description="Rechargeable from an external source (true/false; null: unknown)."
+    )
+    mineral_chains: list[MineralChain] | None = Field(
+        None,
+        max_length=MAX_ITEMS,
+        description="Procurement chains of the applicable critical minerals; null: unknown.",
+    )
+    components: list[Component] | None = Field(
+        None, max_length=MAX_ITEMS, description="Battery components; null: unknown."
+    )
+    entities: list[Entity] = Field(
+        default=[],
+        max_length=MAX_ITEMS,
+        description="Suppliers named by stages and components.",
+    )
+    impracticable_to_trace_election: bool = Field(
+        False,
+        description="The manufacturer elects to exclude impracticable-to-trace materials "
+        "(true/false).",
+    )
+    certified: CertifiedContent | None = Field(
+        None, description="The manufacturer's certified figures, fractions 0-1."
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Battery:

@@ -1,6 +1,5 @@
 """Input models: the vehicle, its battery's provenance, the purchase and the buyer.
 
->>> from datetime import date
 >>> v = Vehicle(vin="5YJ3E1EA1PF000001", manufacturer="Tesla", model="Model 3", model_year=2024,
 ...             msrp=Msrp(base="38990", manufacturer_options="1500", destination="1390"))
 >>> v.msrp.manufacturer_options
@@ -9,13 +8,21 @@ Decimal('1500')
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from pydantic import Field, model_validator
 
 from ira30d._models.battery import Battery
-from ira30d._models.types import Country, FilingStatus, Money, PaymentKind, _Model, _Str
+from ira30d._models.types import (
+    Country,
+    Day,
+    FilingStatus,
+    Money,
+    PaymentKind,
+    Term,
+    _Model,
+    _Str,
+)
 
 
 class Msrp(_Model):
@@ -27,14 +34,16 @@ class Msrp(_Model):
     Decimal('1500')
     """
 
-    base: Money = Field(description="Base retail price suggested by the manufacturer (USD).")
+    base: Money = Field(description="Base retail price suggested by the manufacturer, US dollars.")
     manufacturer_options: Money = Field(
         Decimal(0),
         description="Manufacturer-suggested prices of options "
-        "physically attached at delivery to the dealer (USD).",
+        "physically attached at delivery to the dealer, US dollars.",
     )
-    destination: Money = Field(Decimal(0), description="Destination and delivery charge (USD).")
-    dealer_addons: Money = Field(Decimal(0), description="Options added by the dealer (USD).")
+    destination: Money = Field(
+        Decimal(0), description="Destination and delivery charge, US dollars."
+    )
+    dealer_addons: Money = Field(Decimal(0), description="Options added by the dealer, US dollars.")
 
 
 class Vehicle(_Model):
@@ -46,19 +55,37 @@ class Vehicle(_Model):
     True
     """
 
-    vin: _Str
-    manufacturer: _Str
-    model: _Str
-    model_year: int = Field(ge=1990, le=2100)
-    epa_label_class: _Str | None = None
-    gvwr_lbs: int | None = Field(None, gt=0, le=200000)
-    motor_vehicle: bool | None = Field(
-        True, description="Manufactured for public roads, at least four wheels."
+    vin: _Str = Field(description="Vehicle identification number (text).")
+    manufacturer: _Str = Field(
+        description="Manufacturer's name as on the IRS list (text; case-insensitive)."
     )
-    qualified_manufacturer: bool | None = None
-    final_assembly_country: Country | None = None
-    msrp: Msrp | None = None
-    battery: Battery | None = None
+    model: _Str = Field(description="Model name (text).")
+    model_year: int = Field(ge=1990, le=2100, description="Model year (a calendar year).")
+    epa_label_class: Term | None = Field(
+        None,
+        description="EPA fuel-economy label class (case-insensitive; the rule set lists the "
+        "known ones); unknown: the MSRP limit is undetermined.",
+    )
+    gvwr_lbs: int | None = Field(
+        None, gt=0, le=200000, description="Gross vehicle weight rating, pounds (lbs)."
+    )
+    motor_vehicle: bool | None = Field(
+        True,
+        description="Manufactured primarily for use on public roads, with at least four "
+        "wheels (true/false; null: unknown).",
+    )
+    qualified_manufacturer: bool | None = Field(
+        None,
+        description="The manufacturer is a qualified manufacturer with an IRS agreement "
+        "(true/false; null: unknown).",
+    )
+    final_assembly_country: Country | None = Field(
+        None, description="Country of final assembly, ISO 3166-1 alpha-2 (case-insensitive)."
+    )
+    msrp: Msrp | None = Field(None, description="The window-sticker price parts, US dollars.")
+    battery: Battery | None = Field(
+        None, description="The traction battery: capacity (kWh) and provenance."
+    )
 
 
 class Purchase(_Model):
@@ -69,14 +96,30 @@ class Purchase(_Model):
     True
     """
 
-    binding_contract_date: date | None = None
-    first_payment_date: date | None = None
-    first_payment_kind: PaymentKind | None = None
-    sale_date: date | None = None
-    placed_in_service_date: date | None = None
-    original_use: bool | None = True
-    for_resale: bool | None = False
-    seller_report: bool | None = None
+    binding_contract_date: Day | None = Field(
+        None, description="Date of the written binding contract, YYYY-MM-DD."
+    )
+    first_payment_date: Day | None = Field(
+        None, description="Date of the first payment, YYYY-MM-DD."
+    )
+    first_payment_kind: PaymentKind | None = Field(
+        None, description="Kind of the first payment (case-insensitive)."
+    )
+    sale_date: Day | None = Field(None, description="Date of sale, YYYY-MM-DD.")
+    placed_in_service_date: Day | None = Field(
+        None, description="Date placed in service (taken possession), YYYY-MM-DD."
+    )
+    original_use: bool | None = Field(
+        True, description="Original use commences with the buyer (true/false; null: unknown)."
+    )
+    for_resale: bool | None = Field(
+        False, description="Acquired for resale (true/false; null: unknown)."
+    )
+    seller_report: bool | None = Field(
+        None,
+        description="The seller furnished the report to the buyer and the IRS "
+        "(true/false; null: unknown).",
+    )
     transition_election: bool | None = Field(
         None,
         description="The taxpayer elects to treat the vehicle as placed in service on the day "
@@ -92,8 +135,8 @@ class TaxYear(_Model):
     Decimal('150000.004')
     """
 
-    filing_status: FilingStatus
-    magi: Money
+    filing_status: FilingStatus = Field(description="Filing status (case-insensitive).")
+    magi: Money = Field(description="Modified adjusted gross income, US dollars.")
 
 
 class Buyer(_Model):
@@ -104,24 +147,37 @@ class Buyer(_Model):
     True
     """
 
-    current_year: TaxYear | None = None
-    preceding_year: TaxYear | None = None
+    current_year: TaxYear | None = Field(
+        None, description="The tax year the vehicle is placed in service."
+    )
+    preceding_year: TaxYear | None = Field(None, description="The tax year before it.")
 
 
 class Case(_Model):
     """What one determination reads: a vehicle, and either a purchase (with an optional buyer)
     or a date ``on`` for the vehicle-level question (maximum credit, buyer not assessed)."""
 
-    id: _Str | None = None
-    vehicle: Vehicle
-    purchase: Purchase | None = None
-    buyer: Buyer | None = None
-    on: date | None = None
+    id: _Str | None = Field(None, description="Your id for this case (text).")
+    vehicle: Vehicle = Field(description="The vehicle and its battery.")
+    purchase: Purchase | None = Field(
+        None, description="The purchase; give it or a date 'on', not both."
+    )
+    buyer: Buyer | None = Field(None, description="The buyer's tax years (needs a purchase).")
+    on: Day | None = Field(
+        None,
+        description="For the vehicle-level question (the most a buyer could get), the date "
+        "asked about, YYYY-MM-DD; give it or a purchase, not both.",
+    )
 
     @model_validator(mode="after")
     def _question(self) -> Case:
         if self.purchase is None and self.on is None:
             raise ValueError("give a purchase, or a date 'on' for the vehicle-level question")
+        if self.purchase is not None and self.on is not None:
+            raise ValueError(
+                "give a purchase or a date 'on', not both: 'on' asks the vehicle-level "
+                "question, a purchase decides that purchase"
+            )
         if self.buyer is not None and self.purchase is None:
             raise ValueError("a buyer needs a purchase")
         return self

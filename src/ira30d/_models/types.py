@@ -9,10 +9,12 @@ Decimal('0.6')
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from ira30d._common.errors import UnknownCountryError
 from ira30d._models.codes import check_country
@@ -34,18 +36,68 @@ def _country(code: str) -> str:
         raise ValueError(exc.reason) from None
 
 
-Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
-Activity = Literal["extraction", "processing", "recycling"]
-FilingStatus = Literal[
-    "married_filing_jointly",
-    "qualifying_surviving_spouse",
-    "head_of_household",
-    "single",
-    "married_filing_separately",
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _lower(value: Any) -> Any:
+    """The law's vocabulary is case-insensitive: ``Lithium`` is ``lithium``."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates are ``YYYY-MM-DD`` text (or ``date`` objects); numbers are never read as Unix
+    time.
+
+    >>> _iso_date("2024-07-05")
+    datetime.date(2024, 7, 5)
+    >>> _iso_date(20240705)
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a date as YYYY-MM-DD, got 20240705
+    """
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}: {exc}") from None
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+
+
+Day = Annotated[date, BeforeValidator(_iso_date)]
+Country = Annotated[
+    str,
+    BeforeValidator(_upper),
+    Field(
+        min_length=2,
+        max_length=2,
+        description="ISO 3166-1 alpha-2 country code (case-insensitive).",
+    ),
+    AfterValidator(_country),
 ]
-PaymentKind = Literal[
-    "deposit", "down_payment", "trade_in", "full_payment", "other_payment", "none"
+Activity = Annotated[Literal["extraction", "processing", "recycling"], BeforeValidator(_lower)]
+FilingStatus = Annotated[
+    Literal[
+        "married_filing_jointly",
+        "qualifying_surviving_spouse",
+        "head_of_household",
+        "single",
+        "married_filing_separately",
+    ],
+    BeforeValidator(_lower),
 ]
+PaymentKind = Annotated[
+    Literal["deposit", "down_payment", "trade_in", "full_payment", "other_payment", "none"],
+    BeforeValidator(_lower),
+]
+Term = Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=200)]
+"""A term of the law's vocabulary (mineral, component kind, EPA class): case-insensitive,
+stored in lower case; the rule set lists the known ones."""
 
 
 class _Model(BaseModel):
