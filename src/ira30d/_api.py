@@ -64,6 +64,32 @@ def example(name: str) -> dict[str, Any]:
     return cases[name]
 
 
-def input_schema() -> dict[str, Any]:
-    """The JSON Schema of a case (the input)."""
-    return Case.model_json_schema()
+# Where the law's vocabularies go in the schema: (model, field) -> the parameter listing them.
+_VOCABULARIES = {
+    ("MineralChain", "mineral"): "applicable_critical_minerals",
+    ("Component", "kind"): "battery_component_kinds",
+    ("Vehicle", "epa_label_class"): "epa_label_class_to_msrp_class",
+}
+
+
+def input_schema(ruleset: RuleSet | None = None) -> dict[str, Any]:
+    """The JSON Schema of a case (the input). Every field says its unit; the law's vocabularies
+    (critical minerals, component kinds, EPA label classes) are enums read from ``ruleset``'s
+    rules (every value any period of the law knows), as are the fixed ones (activity, filing
+    status, payment kind). Text vocabularies are case-insensitive; the enums list the lower-case
+    spelling.
+
+    >>> schema = input_schema()
+    >>> "lithium" in schema["$defs"]["MineralChain"]["properties"]["mineral"]["enum"]
+    True
+    """
+    schema = Case.model_json_schema()
+    book = (ruleset or default_ruleset()).book
+    for (model, field), name in _VOCABULARIES.items():
+        known: set[str] = set()
+        for v in book.parameters[name].values:
+            known.update(str(x).lower() for x in v)  # a list, or a mapping's keys
+        prop = schema["$defs"][model]["properties"][field]
+        target = next((b for b in prop.get("anyOf", []) if b.get("type") == "string"), prop)
+        target["enum"] = sorted(known)
+    return schema
