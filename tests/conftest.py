@@ -129,6 +129,13 @@ def pytest_report_header(config):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    import shutil
+
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        terminalreporter.write_line(
+            "ira30d: no Chromium here: the notebook HTML was NOT checked in a browser.",
+            yellow=True,
+        )
     if not durable_available():
         terminalreporter.write_line(
             "ira30d: the durable-rules engine was NOT tested in this run "

@@ -78,18 +78,6 @@ def test_cli_json_lines_with_progress_bar(tmp_path):
     assert "100%" in r.stderr and f"{n}/{n}" in r.stderr and "cases/s" in r.stderr  # a total
 
 
-def test_plot_shares():
-    pytest.importorskip("matplotlib")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    d = ira30d.evaluate(ira30d.example("full_credit_2024"))
-    fig = ira30d.plot_shares(d)
-    left, right = fig.axes
-    assert len(right.patches) == 2 * len(d.finding("critical_minerals").line_items)
-    assert left.get_ylim() == (0.0, 105.0)
-
-
 def test_cli_processes_give_the_single_process_output(tmp_path, capsys):
     from ira30d._cli import main
 

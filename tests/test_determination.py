@@ -98,7 +98,13 @@ def test_text_and_html_rendering(rs):
         and "exceeds the other cap of $55,000.00" in text
     )
     html = d._repr_html_()
-    assert html.startswith("<div>") and "<table>" in html and "MSRP at or under" in html
+    assert html.startswith('<div class="ira30d-determination">') and "MSRP at or under" in html
+    assert '<tr class="ira30d-row" data-status="not_met">' in html and "✗ not met" in html
+    assert "<details" in html and "4 line items" in html  # the MSRP parts fold away
+    assert repr(d) == (
+        "<Determination over_msrp_cap: not eligible, $0 (sourcing); 14 met, 1 not met, 8 n/a>"
+    )
+    assert len(repr(ira30d.compare([ira30d.example(n) for n in ira30d.example_names()]))) < 200
 
 
 def test_adding_gb_flips_the_critical_minerals_half_and_says_why(rs):

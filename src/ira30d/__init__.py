@@ -28,6 +28,7 @@ from ira30d._plot import plot_shares
 from ira30d._ruleset import RuleSet, rules_dir
 
 __version__ = "0.1.0"
+"""The package version; the one source (``pyproject.toml`` reads it from here)."""
 
 __all__ = [
     "Battery",

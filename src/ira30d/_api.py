@@ -26,7 +26,11 @@ from ira30d._ruleset import RuleSet
 # the package runs; to pick up edited rule files, load them with RuleSet.load(path).
 @functools.lru_cache(maxsize=1)
 def default_ruleset() -> RuleSet:
-    """The shipped rule set with the baseline country lists (built once)."""
+    """The shipped rule set with the baseline country lists (built once).
+
+    >>> default_ruleset().countries.name
+    'baseline'
+    """
     return RuleSet.load()
 
 
@@ -38,7 +42,12 @@ def evaluate(
     counterfactuals: bool = False,
 ) -> Determination:
     """Decide one case with ``ruleset`` (default: :func:`default_ruleset`); see
-    :meth:`RuleSet.evaluate`."""
+    :meth:`RuleSet.evaluate`. Bad input raises :class:`InputError`.
+
+    >>> d = evaluate(example("over_msrp_cap"))
+    >>> d.verdict, d.amount, d.finding("msrp_cap").status
+    ('not_eligible', Decimal('0'), 'not_met')
+    """
     return (ruleset or default_ruleset()).evaluate(
         case, method=method, counterfactuals=counterfactuals
     )
@@ -50,12 +59,20 @@ def _examples() -> dict[str, Any]:
 
 
 def example_names() -> list[str]:
-    """Ids of the bundled example cases."""
+    """Ids of the bundled example cases.
+
+    >>> example_names()[:2]
+    ['full_credit_2024', 'minerals_half_only']
+    """
     return list(_examples())
 
 
 def example(name: str) -> dict[str, Any]:
-    """One bundled example case, as JSON-shaped data (a fresh copy)."""
+    """One bundled example case, as JSON-shaped data (a fresh copy).
+
+    >>> example("full_credit_2024")["vehicle"]["manufacturer"]
+    'Ford Motor Company'
+    """
     cases = _examples()
     if name not in cases:
         raise InputError(

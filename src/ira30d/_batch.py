@@ -8,6 +8,7 @@ cases (each worker builds its own rule set from the pickled recipe).
 from __future__ import annotations
 
 import json
+import operator
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -29,12 +30,17 @@ CHUNK = 500
 def read_cases(source: Any) -> Iterator[Any]:
     """Cases from an iterable of dicts/Cases, a JSON or JSON Lines file path, or a DataFrame
     (a ``case`` column of dicts/JSON, or columns ``vehicle``, ``purchase``, ``buyer``, ``on``,
-    ``id``). A line of a file that is not JSON raises its :class:`InputError`."""
-    text = isinstance(source, (str, Path)) or hasattr(source, "readline")
+    ``id``). A line of a file that is not JSON raises its :class:`InputError`.
+
+    >>> import io, ira30d
+    >>> [c["id"] for c in read_cases(io.StringIO('{"id": "a"}\\n{"id": "b"}\\n'))]
+    ['a', 'b']
+    """
+    text = isinstance(source, (str, Path)) or hasattr(source, "readline") or _is_frame(source)
     for _, case in _entries(source):
         if isinstance(case, InputError):
             raise case
-        yield json.loads(case) if text else case
+        yield json.loads(case) if text and isinstance(case, (str, bytes)) else case
 
 
 def _entries(source: Any) -> Iterator[tuple[int | None, Any]]:
@@ -46,7 +52,7 @@ def _entries(source: Any) -> Iterator[tuple[int | None, Any]]:
     if hasattr(source, "readline"):  # a text stream, such as stdin
         yield from entries(source, getattr(source, "name", "<stream>"))
         return
-    if type(source).__name__ == "DataFrame":
+    if _is_frame(source):
         for record in source.to_dict("records"):
             yield None, _from_row(record, "case" in source.columns)
         return
@@ -54,11 +60,24 @@ def _entries(source: Any) -> Iterator[tuple[int | None, Any]]:
         yield None, case
 
 
+def _row_numbers(frame: Any) -> list[int]:
+    """A partition's row labels where they are whole numbers (a Dask partition keeps the whole
+    frame's), else positions: a failed case's ``case`` is then the same however it is split."""
+    try:
+        return [operator.index(i) for i in frame.index]
+    except TypeError:
+        return list(range(len(frame)))
+
+
+def _is_frame(source: Any) -> bool:
+    return type(source).__name__ == "DataFrame"
+
+
 def _from_row(record: dict[str, Any], whole: bool) -> Any:
-    """One DataFrame row as a case: its ``case`` column (dict or JSON text), or its columns."""
+    """One DataFrame row as a case: its ``case`` column (dict or JSON text, parsed when the case
+    is decided, so text that is not JSON is that case's error), or its columns."""
     if whole:
-        c = record["case"]
-        return json.loads(c) if isinstance(c, str) else c
+        return record["case"]
     return {
         k: v
         for k, v in record.items()
@@ -88,12 +107,11 @@ def evaluate_partition(
     from ira30d._api import default_ruleset
 
     rs, pool = ruleset or default_ruleset(), BatteryPool()
-    if type(cases).__name__ == "DataFrame":
+    if _is_frame(cases):
         from ira30d._frame import partition_frame
 
-        results = (
-            decide_entry(rs, i, n, c, method=method, pool=pool) for i, n, c in _indexed(cases)
-        )
+        rows = zip(_row_numbers(cases), _entries(cases), strict=True)
+        results = (decide_entry(rs, i, n, c, method=method, pool=pool) for i, (n, c) in rows)
         return partition_frame(results, rs)
     return [rs.evaluate(pool.case(c), method=method) for c in cases]
 
@@ -242,7 +260,13 @@ class Summary(dict):  # type: ignore[type-arg]
 
 def summary(determinations: Iterable[Determination]) -> Summary:
     """Counts by verdict, the total credit of decided vehicles, the most the undetermined ones could
-    add, and for each requirement how many vehicles failed it."""
+    add, and for each requirement how many vehicles failed it.
+
+    >>> import ira30d
+    >>> s = summary(ira30d.evaluate_many([ira30d.example("over_msrp_cap")]))
+    >>> s["vehicles"], s["not_eligible"], s["failed"]
+    (1, 1, {'msrp_cap': 1})
+    """
     from decimal import Decimal
 
     out = Summary(

@@ -74,7 +74,13 @@ def bundled_scenarios(base: RuleSet) -> dict[str, Scenario]:
 
 @dataclass
 class Comparison:
-    """Per-vehicle outcomes under each scenario, and what changed."""
+    """Per-vehicle outcomes under each scenario, and what changed. ``str()`` is a table;
+    ``repr()`` one line.
+
+    >>> import ira30d
+    >>> ira30d.compare([ira30d.example("uk_processed_lithium")], ["uk_pact"])
+    <Comparison of 1 vehicles: baseline: 1 eligible, $3,750; uk_pact: 1 eligible, $7,500>
+    """
 
     names: list[str]
     statuses: dict[str, str]
@@ -164,22 +170,34 @@ class Comparison:
             )
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        t = self.totals()
+        parts = "; ".join(
+            f"{n}: {t[n]['eligible']} eligible, ${t[n]['total_credit']:,}" for n in self.names
+        )
+        return f"<Comparison of {len(self.cases)} vehicles: {parts}>"
+
     def _repr_html_(self) -> str:
+        from ira30d._determination.display import verdict_badge
+
         e = html.escape
         head = "".join(f"<th>{e(n)}</th>" for n in self.names)
         body = "".join(
             "<tr><td>"
             + e(r["case_id"] or r["vin"])
             + "</td>"
-            + "".join(f"<td>{e(_short(r, n))}</td>" for n in self.names)
+            + "".join(
+                f"<td>{verdict_badge(r[n + '.verdict'], _short(r, n))}</td>" for n in self.names
+            )
             + "<td>"
             + "<br>".join(e(c["text"]) for c in r["changes"])
             + "</td></tr>"
             for r in self.rows
         )
         return (
+            f"<div><p>{e(repr(self))}</p>"
             f"<table><thead><tr><th>vehicle</th>{head}<th>changed</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>"
+            f"<tbody>{body}</tbody></table></div>"
         )
 
 

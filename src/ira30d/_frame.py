@@ -58,7 +58,13 @@ def _row(d: Determination) -> dict[str, Any]:
 def to_dataframe(determinations: Iterable[Determination]) -> Any:
     """One row per determination: ids, verdict, amount (``Decimal``, US dollars; ``None`` when
     undetermined, with the two bounds beside it), regime, method, countries, and one column per
-    requirement holding its status."""
+    requirement holding its status.
+
+    >>> import ira30d
+    >>> df = to_dataframe([ira30d.evaluate(ira30d.example("full_credit_2024"))])
+    >>> df.loc[0, "amount"], df.loc[0, "critical_minerals"]
+    (Decimal('7500'), 'met')
+    """
     return _pandas().DataFrame([_row(d) for d in determinations])
 
 

@@ -35,7 +35,11 @@ _PY_TYPES = {"date": int, "int": int, "bool": bool, "str": str}
 
 def rules_dir() -> Path:
     """Where the shipped rule files are: inside the installed package, else the source tree's
-    ``rules/``."""
+    ``rules/``.
+
+    >>> sorted(p.name for p in (rules_dir() / "scenarios").glob("*.yaml"))[:2]
+    ['eu_pact.yaml', 'japan_cma.yaml']
+    """
     here = Path(__file__).resolve().parent
     for candidate in (here / "rules", here.parent.parent / "rules"):
         if (candidate / "ruleset.yaml").is_file():
@@ -103,6 +107,19 @@ class RuleSet:
         """
         book = override_parameters(self.book, overrides, name)
         return RuleSet(book, self.countries, self._backend_choice)
+
+    def engine_rules(self) -> dict[str, Any]:
+        """The rules the engine runs, compiled from the rule files: name -> condition in
+        durable-rules' JSON form (``gvwr|m``: the requirement met, ``|n`` not met, ``|a`` it
+        applies, ``|xi`` an exception, ``regime|id``).
+
+        >>> import ira30d
+        >>> ira30d.default_ruleset().engine_rules()["gvwr|m"]
+        {'$and': [{'$lt': {'gvwr_lbs': 14000}}]}
+        """
+        from ira30d._law.conditions import to_durable
+
+        return {name: to_durable(cond) for name, cond in self._compiled}
 
     @property
     def backend(self) -> str:

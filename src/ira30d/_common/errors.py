@@ -11,7 +11,15 @@ from __future__ import annotations
 
 
 class Ira30dError(Exception):
-    """Base of every error ira30d raises on purpose."""
+    """Base of every error ira30d raises on purpose: catch it to catch them all.
+
+    >>> import ira30d
+    >>> try:
+    ...     ira30d.example("no_such_example")
+    ... except ira30d.Ira30dError as e:
+    ...     e.code
+    'unknown_example'
+    """
 
     code = "ira30d_error"
 
@@ -37,7 +45,11 @@ def _restore(cls: type[Ira30dError], args: tuple[object, ...], state: dict[str, 
 
 
 class RuleFileError(Ira30dError):
-    """A rule file is malformed: names the file and the path inside it."""
+    """A rule file is malformed: names the file and the path inside it.
+
+    >>> str(RuleFileError("requirements/price.yaml", "msrp_cap.when", "unknown fact 'msrp2'"))
+    "requirements/price.yaml: at msrp_cap.when: unknown fact 'msrp2'"
+    """
 
     code = "rule_file"
 
@@ -87,7 +99,15 @@ class InputError(Ira30dError):
 
 
 class UnknownCountryError(InputError):
-    """A country code that ISO 3166-1 does not know, with a suggestion."""
+    """A country code that ISO 3166-1 does not know, with a suggestion.
+
+    >>> import ira30d
+    >>> try:
+    ...     ira30d.default_ruleset().with_countries(add={"cma_partners": ["UK"]})
+    ... except ira30d.UnknownCountryError as e:
+    ...     e.suggestion
+    'GB'
+    """
 
     def __init__(self, field: str, value: str, suggestion: str | None) -> None:
         hint = f" (did you mean {suggestion}?)" if suggestion else ""
@@ -113,7 +133,11 @@ class UnknownRequirementError(Ira30dError, KeyError):
 
 
 class EngineError(Ira30dError):
-    """The rule engine reported a failure it should never report; a bug, not bad input."""
+    """The rule engine reported a failure it should never report; a bug, not bad input.
+
+    >>> EngineError("durable-rules refused the facts (code 1)").code
+    'engine'
+    """
 
     code = "engine"
 

@@ -11,7 +11,6 @@ True
 from __future__ import annotations
 
 import dataclasses
-import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -20,6 +19,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import TypeAdapter
 
 from ira30d._common.frozen import FrozenDict, freeze  # noqa: F401 - re-exported for the record types
+from ira30d._determination.display import determination_html, short
 
 SCHEMA_VERSION = "2"
 _T = TypeVar("_T")
@@ -38,7 +38,13 @@ def new_record(cls: type[_T], **values: Any) -> _T:
 
 @dataclass(frozen=True)
 class Finding:
-    """One requirement's outcome, with the values compared and the law that compares them."""
+    """One requirement's outcome, with the values compared and the law that compares them.
+
+    >>> import ira30d
+    >>> f = ira30d.evaluate(ira30d.example("over_msrp_cap")).finding("msrp_cap")
+    >>> f.status, f.citation.split(";")[0], f.actual["msrp_class"]
+    ('not_met', '26 U.S.C. 30D(f)(11)', 'other')
+    """
 
     id: str
     title: str
@@ -99,7 +105,13 @@ class Transition:
 
 @dataclass(frozen=True)
 class Provenance:
-    """What produced a determination: rule set, country lists, input, engine."""
+    """What produced a determination: rule set, country lists, input, engine.
+
+    >>> import ira30d
+    >>> p = ira30d.evaluate(ira30d.example("full_credit_2024")).provenance
+    >>> p.countries, len(p.ruleset_hash), len(p.input_hash)
+    ('baseline', 64, 64)
+    """
 
     ruleset: str
     ruleset_version: str
@@ -112,8 +124,16 @@ class Provenance:
 
 @dataclass(frozen=True)
 class Determination:
-    """A §30D determination. ``str()`` reads as text; notebooks show a table; ``to_json()`` is the
-    versioned JSON record (``schema()`` gives its JSON Schema)."""
+    """A §30D determination. ``str()`` explains it; ``repr()`` is one line; notebooks show a
+    table; ``to_json()`` is the versioned JSON record (``schema()`` gives its JSON Schema).
+
+    >>> import ira30d
+    >>> d = ira30d.evaluate(ira30d.example("over_msrp_cap"))
+    >>> d
+    <Determination over_msrp_cap: not eligible, $0 (sourcing); 14 met, 1 not met, 8 n/a>
+    >>> d.finding("msrp_cap").status
+    'not_met'
+    """
 
     schema_version: str
     case_id: str | None
@@ -228,22 +248,11 @@ class Determination:
     def __str__(self) -> str:
         return self.explain()
 
+    def __repr__(self) -> str:
+        return short(self)
+
     def _repr_html_(self) -> str:
-        e = html.escape
-        rows = "".join(
-            f"<tr><td>{e(f.title)}</td><td>{e(f.status.replace('_', ' '))}</td>"
-            f"<td>{e(f.explanation)}</td>"
-            f"<td>{e(f.citation)}<br><small>{e(f.law_text)}</small></td></tr>"
-            for f in self.findings
-        )
-        return (
-            f"<div><b>{e(self.vin)}</b>: <b>{e(self.outcome.text)}</b>"
-            f"{' (' + e(self.regime) + ')' if self.regime else ''}"
-            f"<table><thead><tr><th>requirement</th><th>status</th><th>why</th><th>citation</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
-            f"<small>rules {e(self.provenance.ruleset_version)}, "
-            f"countries {e(self.provenance.countries)}</small></div>"
-        )
+        return determination_html(self)
 
 
 def _item_text(item: dict[str, Any]) -> str:

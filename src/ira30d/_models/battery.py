@@ -65,7 +65,12 @@ class Stage(_Model):
 
 class MineralChain(_Model):
     """One procurement chain of one applicable critical mineral, ending in a constituent
-    material."""
+    material.
+
+    >>> MineralChain(id="li", mineral="Lithium", value="900", stages=[
+    ...     {"activity": "extraction", "country": "AU", "share": "1"}]).mineral
+    'lithium'
+    """
 
     id: Id = Field(description="Id of this chain, unique in the battery (text).")
     mineral: Term = Field(
@@ -112,7 +117,11 @@ class MineralChain(_Model):
 
 
 class Component(_Model):
-    """A battery component, where and by whom it was manufactured or assembled."""
+    """A battery component, where and by whom it was manufactured or assembled.
+
+    >>> Component(id="cells", kind="Battery_Cell", value="5200", country="us").kind
+    'battery_cell'
+    """
 
     id: Id = Field(description="Id of this component, unique in the battery (text).")
     kind: Term = Field(
@@ -172,7 +181,11 @@ class Entity(_Model):
 
 
 class CertifiedContent(_Model):
-    """The qualified manufacturer's certified figures, an alternative to raw provenance."""
+    """The qualified manufacturer's certified figures, an alternative to raw provenance.
+
+    >>> CertifiedContent(critical_minerals_share="0.62", method="value_added_50").period is None
+    True
+    """
 
     critical_minerals_share: Share | None = Field(
         None, description="Certified qualifying critical mineral content, a fraction 0-1."

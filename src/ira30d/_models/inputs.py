@@ -155,7 +155,13 @@ class Buyer(_Model):
 
 class Case(_Model):
     """What one determination reads: a vehicle, and either a purchase (with an optional buyer)
-    or a date ``on`` for the vehicle-level question (maximum credit, buyer not assessed)."""
+    or a date ``on`` for the vehicle-level question (maximum credit, buyer not assessed).
+
+    >>> c = Case.model_validate({"vehicle": {"vin": "V", "manufacturer": "M", "model": "E",
+    ...                                      "model_year": 2024}, "on": "2024-06-01"})
+    >>> c.on, c.purchase is None
+    (datetime.date(2024, 6, 1), True)
+    """
 
     id: _Str | None = Field(None, description="Your id for this case (text).")
     vehicle: Vehicle = Field(description="The vehicle and its battery.")

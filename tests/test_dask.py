@@ -1,0 +1,42 @@
+"""evaluate_partition on a real dask.distributed cluster (a LocalCluster of two worker processes)
+gives the same table as one process."""
+
+import json
+
+import pytest
+
+import ira30d
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("dask.distributed")
+pd = pytest.importorskip("pandas")
+
+
+def frame():
+    """One case a row, as JSON text (text columns survive Dask's string conversion)."""
+    cases = [ira30d.example(n) for n in ira30d.example_names()] * 3
+    cases.append({"id": "broken", "vehicle": {"vin": "X"}, "on": "2024-13-01"})
+    return pd.DataFrame({"case": [json.dumps(c) for c in cases] + ["{not json"]})
+
+
+def test_a_local_cluster_gives_the_one_process_table():
+    rs = ira30d.default_ruleset()
+    cases = frame()
+    local = ira30d.evaluate_partition(cases, ruleset=rs)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        assert len(client.scheduler_info()["workers"]) == 2
+        parts = dd.from_pandas(cases, npartitions=4)
+        out = parts.map_partitions(
+            ira30d.evaluate_partition, ruleset=rs, meta=ira30d.partition_meta(rs)
+        ).compute()
+    assert list(out.columns) == list(ira30d.partition_meta(rs).columns)
+    assert out.reset_index(drop=True).equals(local.reset_index(drop=True))
+    assert out["verdict"].value_counts()["error"] == 2
+    broken = out[out["case_id"] == "broken"].iloc[0]
+    assert "[invalid_date] on:" in broken["error"] and "vehicle.manufacturer" in broken["error"]
+    assert (out["verdict"] == "eligible").sum() == 3 * 7
