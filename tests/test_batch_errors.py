@@ -187,3 +187,44 @@ def test_every_flag_has_help_and_the_help_lists_every_scenario():
     for scenario in ("eu_pact", "japan_cma", "uk_pact", "without_japan"):
         assert scenario in text
     assert "Exit status" in cli("--help").stdout
+
+
+def test_the_bar_never_tears_results_on_a_shared_terminal(tmp_path):
+    """stdout and stderr on one terminal (a pty): every result line arrives whole."""
+    import os
+    import pty
+
+    f = tmp_path / "fleet.jsonl"
+    f.write_text("\n".join(json.dumps(c) for c in GOOD * 150) + "\n")
+    import fcntl
+    import struct
+    import termios
+
+    primary, secondary = pty.openpty()
+    size = struct.pack("HHHH", 24, 100, 0, 0)  # a terminal of 24 rows, 100 columns
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, size)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ira30d", "evaluate", str(f), "--json"],
+        stdout=secondary,
+        stderr=secondary,
+        stdin=subprocess.DEVNULL,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=180) == 0
+    text = b"".join(chunks).decode()
+    assert "cases/s" in text  # the bar was drawn (stderr is a terminal)
+    results = [ln for ln in text.replace("\r\n", "\n").split("\n") if '"schema_version"' in ln]
+    assert len(results) == len(GOOD) * 150
+    for line in results:
+        visible = line.split("\r")[-1]  # what the terminal shows once carriage returns act
+        assert json.loads(visible)["schema_version"] == "2"  # nothing of the bar in it
+
