@@ -227,4 +227,3 @@ def test_the_bar_never_tears_results_on_a_shared_terminal(tmp_path):
     for line in results:
         visible = line.split("\r")[-1]  # what the terminal shows once carriage returns act
         assert json.loads(visible)["schema_version"] == "2"  # nothing of the bar in it
-

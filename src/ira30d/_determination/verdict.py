@@ -103,7 +103,7 @@ def decide(
     upper, detail = (
         _amount(book, case, m, regime, parts, findings, upper=True)
         if regime
-        else (_most(book), "placed-in-service date missing")
+        else (most_credit(book), "placed-in-service date missing")
     )
     gate_open = regime is None or any(f.status == "undetermined" for f in gates)
     lower = (
@@ -156,18 +156,18 @@ def _amount(
             detail += f"; {phased.explanation if phased else ''}"
         return amount, detail
     counted = [f for f in parts if f.status == "met" or (upper and f.status == "undetermined")]
-    values = [(f, Decimal(book.parameters[_amount_param(book, f.id)].at(None))) for f in counted]
+    values = [(f, Decimal(book.parameters[amount_param(book, f.id)].at(None))) for f in counted]
     amount = sum((v for _, v in values), Decimal(0))
     return amount, " + ".join(
         f"${v:,} ({f.title.lower()})" for f, v in values
     ) or "no requirement met for an amount"
 
 
-def _amount_param(book: RuleBook, rid: str) -> str:
+def amount_param(book: RuleBook, rid: str) -> str:
     return str(next(r.amount for r in book.requirements if r.id == rid))
 
 
-def _most(book: RuleBook) -> Decimal:
+def most_credit(book: RuleBook) -> Decimal:
     """The largest amount any regime can give (the upper bound when the regime is unknown)."""
     best = Decimal(0)
     for r in book.regimes:

@@ -1,0 +1,1 @@
+"""The columnar (fleet) engine: the same rule files compiled to Polars expressions over tables."""

@@ -1,0 +1,335 @@
+"""The battery's facts, column-wise, in one period of unchanged law: the object path's
+``_measures.sourcing``, ``battery`` and ``feoc`` over the chain, stage, component and entity
+tables, in exact integers (cents, ppm; ``Int128`` where products need it), rounded the way the
+rule book says each fact is compared.
+
+Rows the columnar measures cannot vouch for are marked ``bad`` and decided by the object path:
+an unknown mineral, component kind, entity or contained component, a component contained twice,
+a negative incremental value, and a zero incremental value inside a containment chain (the only
+shape a containment cycle can take once values are positive).
+
+>>> import ira30d
+>>> from ira30d._fleet.law import Law
+>>> from ira30d._fleet.tables import to_tables
+>>> from ira30d._fleet.vehicle import vehicle_facts
+>>> law, t = Law(ira30d.default_ruleset()), to_tables([ira30d.example("full_credit_2024")])
+>>> v = vehicle_facts(law, t.vehicles).join(t.vehicles.select("row", *VEHICLE_COLUMNS), on="row")
+>>> f = battery_facts(law, 21, "value_added_50", v, t)
+>>> f.select("critical_minerals_share", "battery_components_share", "feoc_components").row(0)
+(896907, 892307, 0)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from ira30d._fleet.tables import Tables
+from ira30d._law.parameters import to_fact_scale
+from ira30d._measures.feoc import PLACE
+
+col, I128 = pl.col, pl.Int128
+MILLION = 10**6
+VEHICLE_COLUMNS = (
+    "has_chains",
+    "has_components",
+    "cert_critical_minerals_ppm",
+    "cert_battery_components_ppm",
+    "cert_feoc_compliant_components",
+    "cert_feoc_compliant_minerals",
+    "cert_method",
+)
+ENTITY_FACT_COLUMNS = {
+    "government_board_share": "government_board_ppm",
+    "government_voting_share": "government_voting_ppm",
+    "government_equity_share": "government_equity_ppm",
+}
+
+
+def _share(num: pl.Expr, den: pl.Expr, rounding: str) -> pl.Expr:
+    """``num/den`` on the ppm scale, rounded as the fact is compared (0 when ``den`` is 0)."""
+    scaled = num.cast(I128) * MILLION
+    d = den.cast(I128)
+    q = scaled // d if rounding == "floor" else -((-scaled) // d)
+    return pl.when(d == 0).then(0).otherwise(q).cast(pl.Int64)
+
+
+def _gap(num: pl.Expr, den: pl.Expr, cert_ppm: pl.Expr, rounding: str) -> pl.Expr:
+    """``|num/den - cert|`` on the ppm scale (the object path's certification gap)."""
+    d = pl.when(den.cast(I128) == 0).then(1).otherwise(den.cast(I128))
+    n = pl.when(den.cast(I128) == 0).then(0).otherwise(num.cast(I128))
+    diff = (n * MILLION - cert_ppm.cast(I128) * d).abs()
+    q = diff // d if rounding == "floor" else -((-diff) // d)
+    return q.cast(pl.Int64)
+
+
+def _count(found: pl.Expr, unknown: pl.Expr, attested: pl.Expr) -> pl.Expr:
+    """``_measures.feoc.decide``'s count: a known FEOC decides; unknowns leave it open unless
+    attested compliant; an attestation of non-compliance counts at least one."""
+    return (
+        pl.when(attested.eq(False))
+        .then(pl.max_horizontal(found, pl.lit(1)))
+        .when(found > 0)
+        .then(found)
+        .when(unknown > 0)
+        .then(pl.when(attested.eq(True)).then(0).otherwise(None))
+        .otherwise(0)
+        .cast(pl.Int64)
+    )
+
+
+def _conflict(found: pl.Expr, unknown: pl.Expr, attested: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(attested.is_null())
+        .then(None)
+        .when(attested)
+        .then((found > 0).cast(pl.Int64))
+        .otherwise(((found == 0) & (unknown == 0)).cast(pl.Int64))
+    )
+
+
+def battery_facts(law: Any, period: int, method: str, v: pl.DataFrame, t: Tables) -> pl.DataFrame:
+    """The battery facts of the vehicles ``v`` (all in ``period``, with a battery)."""
+    rows = v.select("row")
+    chains = t.chains.join(rows, on="row", how="semi")
+    stages = t.stages.join(rows, on="row", how="semi")
+    comps = t.components.join(rows, on="row", how="semi")
+    judged = _judge(law, period, t.entities.join(rows, on="row", how="semi"))
+    stages = _place(law, period, stages, judged)
+    comps = _place(law, period, comps, judged)
+    minerals = _minerals(law, period, method, v, chains, stages)
+    components = _components(law, period, v, comps, t.contains.join(rows, on="row", how="semi"))
+    feoc = _feoc(law, period, v, chains, stages, comps)
+    out = v.select("row").join(minerals, on="row", how="left")
+    out = out.join(components, on="row", how="left").join(feoc, on="row", how="left")
+    bad = pl.coalesce(
+        [c for c in ("bad_minerals", "bad_components", "bad_entities") if c in out.columns]
+    )
+    return out.with_columns(bad.alias("bad_battery")).drop(
+        "bad_minerals", "bad_components", "bad_entities", strict=False
+    )
+
+
+def _minerals(
+    law: Any, k: int, method: str, v: pl.DataFrame, chains: pl.DataFrame, stages: pl.DataFrame
+) -> pl.DataFrame:
+    lists = law.p("qualifying_lists_by_activity", k)
+    qualifies: Any = pl.lit(False)
+    for activity, names in lists.items():
+        members = law.members(list(names), k)
+        qualifies = (
+            pl.when(col("activity") == activity)
+            .then(col("country").is_in(members))
+            .otherwise(qualifies)
+        )
+    per_activity = (
+        stages.with_columns(q=pl.when(qualifies).then(col("share_ppm")).otherwise(0))
+        .group_by("row", "chain", "activity")
+        .agg(col("q").sum())
+        .group_by("row", "chain")
+        .agg(col("q").max().alias("best"))
+    )
+    known = law.set("applicable_critical_minerals", k)
+    c = chains.join(per_activity, on=["row", "chain"], how="left").with_columns(
+        col("best").fill_null(0), col("mineral").str.to_lowercase().is_in(known).alias("known")
+    )
+    specs = law.p("critical_minerals_methods", k)
+    sums = [col("value_cents").cast(I128).sum().alias("total")]
+    for name, spec in specs.items():
+        by = col("best") > 0
+        if spec["qualifies_when"] == "best_share_at_least":
+            threshold = to_fact_scale("share", law.p(spec["threshold"], k))
+            by = by & (col("best") >= threshold)
+        value = col("value_cents").cast(I128)
+        counted = value if spec["counts"] == "whole_value" else value * col("best")
+        sums.append(pl.when(by).then(counted).otherwise(0).sum().alias(f"n_{name}"))
+        scale = 1 if spec["counts"] == "whole_value" else MILLION
+        sums.append((col("value_cents").cast(I128).sum() * scale).alias(f"d_{name}"))
+    sums.append((~col("known")).any().alias("unknown_mineral"))
+    agg = c.group_by("row").agg(sums)
+    rounding = law.book.rounding
+    r_share = rounding.get("critical_minerals_share", "floor")
+    r_gap = rounding.get("critical_minerals_certification_gap", "floor")
+    joined = v.join(agg, on="row", how="left")
+    has = col("has_chains").fill_null(False) & col("total").is_not_null()
+    cert, cert_method = col("cert_critical_minerals_ppm"), col("cert_method")
+    gap: Any = _gap(col(f"n_{method}"), col(f"d_{method}"), cert, r_gap)
+    for name in specs:
+        if name != method:
+            other = _gap(col(f"n_{name}"), col(f"d_{name}"), cert, r_gap)
+            gap = pl.when(cert_method == name).then(other).otherwise(gap)
+    return joined.select(
+        "row",
+        pl.when(has)
+        .then(_share(col(f"n_{method}"), col(f"d_{method}"), r_share))
+        .otherwise(cert)
+        .alias("critical_minerals_share"),
+        pl.when(has & cert.is_not_null()).then(gap).alias("critical_minerals_certification_gap"),
+        pl.when(has & col("unknown_mineral")).then(pl.lit("unknown mineral")).alias("bad_minerals"),
+    )
+
+
+def _components(
+    law: Any, k: int, v: pl.DataFrame, comps: pl.DataFrame, contains: pl.DataFrame
+) -> pl.DataFrame:
+    children = contains.join(
+        comps.select("row", col("id").alias("child"), col("value_cents").alias("child_value")),
+        on=["row", "child"],
+        how="left",
+    )
+    twice = children.group_by("row", "child").len().filter(col("len") > 1).select("row").unique()
+    inner = children.group_by("row", "component").agg(
+        col("child_value").sum().alias("inner"), col("child_value").is_null().any().alias("lost")
+    )
+    parents = children.select("row", col("child").alias("id"), pl.lit(True).alias("has_parent"))
+    na = law.members(law.p("component_lists", k), k)
+    kinds = list(law.p("battery_component_kinds", k))
+    c = (
+        comps.join(inner, on=["row", "component"], how="left")
+        .join(parents.unique(["row", "id"]), on=["row", "id"], how="left")
+        .with_columns(inc=col("value_cents") - col("inner").fill_null(0))
+    )
+    suspect = (
+        col("lost").fill_null(False)
+        | (col("inc") < 0)
+        | ~col("kind").is_in(kinds)
+        | ((col("inc") == 0) & col("has_parent").fill_null(False) & col("inner").is_not_null())
+    )
+    agg = c.group_by("row").agg(
+        pl.when(col("country").is_in(na)).then(col("inc")).otherwise(0).sum().alias("n"),
+        col("inc").sum().alias("d"),
+        suspect.any().alias("suspect"),
+    )
+    rounding = law.book.rounding
+    cert = col("cert_battery_components_ppm")
+    has = col("has_components").fill_null(False) & col("d").is_not_null()
+    gap = _gap(
+        col("n"), col("d"), cert, rounding.get("battery_components_certification_gap", "floor")
+    )
+    joined = v.join(agg, on="row", how="left").join(
+        twice.with_columns(twice=pl.lit(True)), on="row", how="left"
+    )
+    return joined.select(
+        "row",
+        pl.when(has)
+        .then(_share(col("n"), col("d"), rounding.get("battery_components_share", "floor")))
+        .otherwise(cert)
+        .alias("battery_components_share"),
+        pl.when(has & cert.is_not_null()).then(gap).alias("battery_components_certification_gap"),
+        pl.when(has & (col("suspect") | col("twice").fill_null(False)))
+        .then(pl.lit("component structure"))
+        .alias("bad_components"),
+    )
+
+
+def _judge(law: Any, k: int, entities: pl.DataFrame) -> pl.DataFrame:
+    """Each supplier tested once: FEOC by one of its own facts (``ent_feoc``), or some of its
+    facts unknown (``ent_unknown``); the place test is the item's."""
+    holds, unknown = [], []
+    for fact, t in law.p("feoc_tests", k).items():
+        if fact == PLACE:
+            continue
+        c = col(ENTITY_FACT_COLUMNS.get(fact, fact))
+        if t["test"] == "in_lists":
+            test = c.is_in(law.members(t["lists"], k))
+        elif t["test"] == "at_least":
+            test = c >= to_fact_scale("share", law.p(t["threshold"], k))
+        else:
+            test = c.eq(True)
+        holds.append(test.fill_null(False))
+        unknown.append(c.is_null())
+    return entities.select(
+        "row",
+        col("id").alias("entity"),
+        pl.any_horizontal(holds).alias("ent_feoc"),
+        pl.any_horizontal(unknown).alias("ent_unknown"),
+    )
+
+
+def _place(law: Any, k: int, items: pl.DataFrame, judged: pl.DataFrame) -> pl.DataFrame:
+    """Line items (stages or components) judged: FEOC, unknown, or clear; and whether their
+    entity is named but not among the battery's entities."""
+    place_lists = law.p("feoc_tests", k)[PLACE]["lists"]
+    place = col("country").is_in(law.members(place_lists, k))
+    j = items.join(judged, on=["row", "entity"], how="left")
+    named = col("entity").is_not_null()
+    feoc = place | (named & col("ent_feoc").fill_null(False))
+    return j.with_columns(
+        feoc.alias("feoc"),
+        (~feoc & (~named | col("ent_unknown").fill_null(False))).alias("unknown"),
+        (named & col("ent_feoc").is_null()).alias("stranger"),
+    )
+
+
+def _feoc(
+    law: Any,
+    k: int,
+    v: pl.DataFrame,
+    chains: pl.DataFrame,
+    stages: pl.DataFrame,
+    comps: pl.DataFrame,
+) -> pl.DataFrame:
+    itt = law.set("impracticable_to_trace_materials", k)
+    per_chain = (
+        stages.group_by("row", "chain")
+        .agg(
+            col("feoc").any().alias("feoc"),
+            col("unknown").any().alias("u"),
+            col("stranger").any().alias("stranger"),
+        )
+        .join(
+            chains.select(
+                "row",
+                "chain",
+                col("material").fill_null("").str.to_lowercase().is_in(itt).alias("itt"),
+            ),
+            on=["row", "chain"],
+        )
+        .with_columns(unknown=~col("feoc") & col("u"))
+    )
+    m = per_chain.group_by("row").agg(
+        col("feoc").sum().alias("m_found"),
+        col("unknown").sum().alias("m_open"),
+        (col("feoc") & ~col("itt")).sum().alias("t_found"),
+        (col("unknown") & ~col("itt")).sum().alias("t_open"),
+        col("stranger").any().alias("m_stranger"),
+    )
+    c = comps.group_by("row").agg(
+        col("feoc").sum().alias("c_found"),
+        col("unknown").sum().alias("c_open"),
+        col("stranger").any().alias("c_stranger"),
+    )
+    j = v.join(m, on="row", how="left").join(c, on="row", how="left")
+    att_c, att_m = col("cert_feoc_compliant_components"), col("cert_feoc_compliant_minerals")
+    has_c = col("has_components").fill_null(False) & col("c_found").is_not_null()
+    has_m = col("has_chains").fill_null(False) & col("m_found").is_not_null()
+    by_att_c = pl.when(att_c).then(0).otherwise(1)
+    by_att_m = pl.when(att_m).then(0).otherwise(1)
+    return j.select(
+        "row",
+        pl.when(has_c)
+        .then(_count(col("c_found"), col("c_open"), att_c))
+        .when(att_c.is_not_null())
+        .then(by_att_c)
+        .alias("feoc_components"),
+        pl.when(has_c)
+        .then(_conflict(col("c_found"), col("c_open"), att_c))
+        .alias("feoc_components_attestation_conflict"),
+        pl.when(has_m)
+        .then(_count(col("m_found"), col("m_open"), att_m))
+        .when(att_m.is_not_null())
+        .then(by_att_m)
+        .alias("feoc_minerals"),
+        pl.when(has_m)
+        .then(_count(col("t_found"), col("t_open"), att_m))
+        .when(att_m.is_not_null())
+        .then(by_att_m)
+        .alias("feoc_minerals_traceable"),
+        pl.when(has_m)
+        .then(_conflict(col("m_found"), col("m_open"), att_m))
+        .alias("feoc_minerals_attestation_conflict"),
+        pl.when(col("m_stranger").fill_null(False) | col("c_stranger").fill_null(False))
+        .then(pl.lit("unknown entity"))
+        .alias("bad_entities"),
+    )

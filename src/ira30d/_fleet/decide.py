@@ -1,0 +1,130 @@
+"""Statuses, verdict and amount, column-wise: the finding and verdict rules of the object path
+(``_determination.findings`` and ``verdict``) over the fired-rule columns of a fact table.
+
+Each requirement's status is one ``when/then`` chain in the object path's order: not in scope
+(no purchase or buyer given), window date missing (met if the condition holds on any date, else
+undetermined), window not applying, met, met by an exception, not met, absent input read as not
+applicable, else undetermined; an election not available and not elected is not applicable. The
+verdict follows the regime's credit parts; an undetermined row has no amount, only its bounds.
+Rows under a capacity-formula regime (before 2023) are left to the object path (``needs_object``).
+
+>>> import ira30d, polars as pl
+>>> rs = ira30d.default_ruleset()
+>>> d = Decider(rs.book)
+>>> [e.meta.output_name() for e in d.statuses()][:3]
+['termination', 'pre_ira_acquisition', 'original_use']
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from ira30d._determination.verdict import amount_param, most_credit
+from ira30d._law.book import RuleBook
+
+CENTS = 100
+
+
+class Decider:
+    """The status and verdict expressions of one rule book."""
+
+    def __init__(self, book: RuleBook) -> None:
+        self.book = book
+        self.reqs = list(book.requirements)
+
+    def status(self, req: Any) -> pl.Expr:
+        """The status of one requirement, as text."""
+        col = pl.col
+        w = req.window
+        core = pl.when(col(f"{req.id}|m")).then(pl.lit("met"))
+        for i in range(len(req.exceptions)):
+            core = core.when(col(f"{req.id}|x{i}")).then(pl.lit("met"))
+        core = core.when(col(f"{req.id}|n")).then(pl.lit("not_met"))
+        if req.when_absent == "not_applicable" and req.inputs:
+            absent = pl.any_horizontal([col(i).is_null() for i in req.inputs])
+            core = core.when(absent).then(pl.lit("not_applicable"))
+        expr: Any = core.otherwise(pl.lit("undetermined"))
+        if req.kind == "election":
+            expr = (
+                pl.when((expr == "not_met") & ~col("_elected").fill_null(False))
+                .then(pl.lit("not_applicable"))
+                .otherwise(expr)
+            )
+        if w is not None:
+            missing = col(w.on).is_null()
+            expr = (
+                pl.when(missing & col(f"{req.id}|c"))
+                .then(pl.lit("met"))
+                .when(missing)
+                .then(pl.lit("undetermined"))
+                .when(~col(f"{req.id}|a"))
+                .then(pl.lit("not_applicable"))
+                .otherwise(expr)
+            )
+        if req.scope != "vehicle":
+            expr = pl.when(~col(f"_has_{req.scope}")).then(pl.lit("not_applicable")).otherwise(expr)
+        return expr.alias(req.id)
+
+    def statuses(self) -> list[pl.Expr]:
+        """Every requirement's status column, in rule-book order."""
+        return [self.status(r) for r in self.reqs]
+
+    def verdict(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` (fired columns and statuses) with ``regime``, ``verdict``, ``amount_cents``
+        (null when undetermined), the two bounds in cents, and ``needs_object`` (a capacity-formula
+        regime: decided by the object path)."""
+        col, book = pl.col, self.book
+        regime: Any = pl.lit(None, dtype=pl.String)
+        for r in reversed(book.regimes):  # the first regime that fires wins
+            regime = pl.when(col(f"regime|{r.id}")).then(pl.lit(r.id)).otherwise(regime)
+        frame = frame.with_columns(regime.alias("regime"))
+        gates = [r.id for r in self.reqs if r.kind == "gate"]
+        parts = [r for r in self.reqs if r.kind == "credit_part"]
+        credit_parts = [r.id for r in book.regimes if r.formula == "credit_parts"]
+        in_parts = col("regime").is_in(credit_parts).fill_null(False)
+
+        def total(upper: bool) -> pl.Expr:
+            out = pl.lit(0, dtype=pl.Int64)
+            for p in parts:
+                cents = int(Decimal(book.parameters[amount_param(book, p.id)].at(None)) * CENTS)
+                counted = col(p.id) == "met"
+                if upper:
+                    counted = counted | (col(p.id) == "undetermined")
+                out = out + pl.when(counted & in_parts).then(cents).otherwise(0)
+            return out
+
+        failed = pl.any_horizontal([col(g) == "not_met" for g in gates])
+        gate_open = pl.any_horizontal([col(g) == "undetermined" for g in gates])
+        part_open = pl.any_horizontal([(col(p.id) == "undetermined") & in_parts for p in parts])
+        no_regime = col("regime").is_null()
+        refused = failed | (no_regime & col("placed_in_service").is_not_null())
+        open_ = gate_open | part_open | no_regime
+        low, high = total(False), total(True)
+        most = int(most_credit(book) * CENTS)
+        return frame.with_columns(
+            pl.when(refused)
+            .then(pl.lit("not_eligible"))
+            .when(open_)
+            .then(pl.lit("undetermined"))
+            .when(low > 0)
+            .then(pl.lit("eligible"))
+            .otherwise(pl.lit("not_eligible"))
+            .alias("verdict"),
+            pl.when(refused).then(0).when(open_).then(None).otherwise(low).alias("amount_cents"),
+            pl.when(refused | ~open_)
+            .then(None)
+            .when(no_regime)
+            .then(most)
+            .otherwise(high)
+            .alias("upper_cents"),
+            pl.when(refused | ~open_)
+            .then(None)
+            .when(no_regime | gate_open)
+            .then(0)
+            .otherwise(low)
+            .alias("lower_cents"),
+            (~in_parts & ~no_regime).alias("needs_object"),
+        )

@@ -1,0 +1,184 @@
+"""The fleet engine: tables in, one row per vehicle out (verdict, amount, every requirement's
+status), decided column-wise from the same rule files as the object path.
+
+The path: vehicle and battery facts (:mod:`.vehicle`, :mod:`.battery`, one pass per period of
+unchanged law) -> the compiled rules as boolean columns (:mod:`.rules`) -> statuses, verdict and
+amount (:mod:`.decide`). A row the columnar measures cannot vouch for (``bad``), a pre-2023
+capacity-formula row, a stated transition election, and a row whose input is invalid go to the
+object path, which decides them exactly as ``ira30d.evaluate`` does (``engine`` says which).
+
+>>> import ira30d
+>>> r = evaluate_tables(to_tables([ira30d.example(n) for n in ira30d.example_names()]))
+>>> r.frame.select("case_id", "verdict", "amount", "engine").row(0)
+('full_credit_2024', 'eligible', Decimal('7500.00'), 'columnar')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from ira30d._common.errors import InputError
+from ira30d._fleet.battery import VEHICLE_COLUMNS, battery_facts
+from ira30d._fleet.cases import to_cases
+from ira30d._fleet.decide import Decider
+from ira30d._fleet.law import Law
+from ira30d._fleet.rules import compile_columns, fact_schema
+from ira30d._fleet.tables import Tables, to_tables
+from ira30d._fleet.vehicle import vehicle_facts
+from ira30d._ruleset import RuleSet
+
+col = pl.col
+MONEY = pl.Decimal(20, 2)
+__all__ = ["FleetResult", "evaluate_tables", "to_tables"]
+
+
+@dataclass(frozen=True)
+class FleetResult:
+    """A decided fleet: ``frame`` (Polars, one row per vehicle), the tables it read, and the
+    rule set; any row explains itself through the object path."""
+
+    frame: pl.DataFrame
+    tables: Tables
+    ruleset: RuleSet
+    method: str | None = None
+
+    def determination(self, row: int) -> Any:
+        """The object path's :class:`Determination` of fleet row ``row`` (same inputs)."""
+        (case,) = to_cases(self.tables, [row])
+        return self.ruleset.evaluate(case, method=self.method)
+
+    def explain(self, row: int) -> str:
+        """The object path's explanation of fleet row ``row``."""
+        return self.determination(row).explain()
+
+    def to_pandas(self) -> Any:
+        """The frame as a pandas DataFrame."""
+        return self.frame.to_pandas()
+
+    def to_arrow(self) -> Any:
+        """The frame as an Arrow table."""
+        return self.frame.to_arrow()
+
+
+def evaluate_tables(
+    tables: Tables, ruleset: RuleSet | None = None, method: str | None = None
+) -> FleetResult:
+    """Decide every vehicle of ``tables``."""
+    from ira30d._api import default_ruleset
+
+    rs = ruleset or default_ruleset()
+    law = Law(rs)
+    known = law.p("critical_minerals_methods", None)
+    if method is not None and method not in known:
+        raise InputError(
+            "method",
+            f"unknown critical-minerals method {method!r}; known: {', '.join(known)}",
+            "unknown_method",
+        )
+    ok = tables.vehicles.filter(col("error").is_null())
+    facts = _facts(law, ok, tables, method or law.p("critical_minerals_method", None))
+    decided = _decide(rs, facts)
+    out = _frame(rs, tables, decided)
+    redo = out.filter(col("engine") == "object")["row"].to_list()
+    if redo:
+        out = _by_object(rs, tables, out, redo, method)
+    return FleetResult(out, tables, rs, method)
+
+
+def _facts(law: Law, v: pl.DataFrame, t: Tables, method: str) -> pl.DataFrame:
+    vf = vehicle_facts(law, v)
+    extra = v.select("row", *VEHICLE_COLUMNS, "has_battery")
+    parts = []
+    with_battery = vf.join(extra, on="row").filter(col("has_battery") & col("period").is_not_null())
+    for (period,), group in with_battery.group_by("period"):
+        parts.append(battery_facts(law, int(period), method, group, t))
+    if parts:
+        vf = vf.join(pl.concat(parts, how="diagonal_relaxed"), on="row", how="left")
+        vf = vf.with_columns(pl.coalesce("bad", "bad_battery").alias("bad")).drop("bad_battery")
+    schema = fact_schema(law.book)
+    missing = [pl.lit(None, dtype=t).alias(n) for n, t in schema.items() if n not in vf.columns]
+    return vf.with_columns(missing).with_columns(col(n).cast(t) for n, t in schema.items())
+
+
+def _decide(rs: RuleSet, facts: pl.DataFrame) -> pl.DataFrame:
+    decider = Decider(rs.book)
+    fired = facts.with_columns(compile_columns(rs._compiled))
+    return decider.verdict(fired.with_columns(decider.statuses()))
+
+
+def _frame(rs: RuleSet, t: Tables, d: pl.DataFrame) -> pl.DataFrame:
+    ids = [r.id for r in rs.book.requirements]
+    engine = pl.when(col("bad").is_not_null() | col("needs_object")).then(pl.lit("object"))
+    decided = d.select(
+        "row",
+        "verdict",
+        *ids,
+        (col("amount_cents").cast(MONEY) / 100).alias("amount"),
+        (col("upper_cents").cast(MONEY) / 100).alias("amount_if_undetermined_met"),
+        (col("lower_cents").cast(MONEY) / 100).alias("amount_if_undetermined_not_met"),
+        "regime",
+        engine.otherwise(pl.lit("columnar")).alias("engine"),
+    )
+    base = t.vehicles.select("row", "case_id", "vin", "error")
+    out = base.join(decided, on="row", how="left").with_columns(
+        pl.when(col("error").is_not_null())
+        .then(pl.lit("error"))
+        .otherwise(col("verdict"))
+        .alias("verdict"),
+        pl.when(col("error").is_not_null())
+        .then(pl.lit("tables"))
+        .otherwise(col("engine"))
+        .alias("engine"),
+    )
+    return out.with_columns(
+        pl.lit(rs.book.digest).alias("ruleset_hash"), pl.lit(rs.countries.name).alias("countries")
+    ).sort("row")
+
+
+def _by_object(
+    rs: RuleSet, t: Tables, out: pl.DataFrame, rows: list[int], method: str | None
+) -> pl.DataFrame:
+    """Decide ``rows`` by the object path and put its answers in their place."""
+    from ira30d._failures import CaseFailure, decide_entry
+
+    ids = [r.id for r in rs.book.requirements]
+    records = []
+    for row, case in zip(rows, to_cases(t, rows), strict=True):
+        d = decide_entry(rs, row, None, case, method=method)
+        if isinstance(d, CaseFailure):
+            records.append({"row": row, "verdict": "error", "error": str(d), "engine": "object"})
+            continue
+        records.append(
+            {
+                "row": row,
+                "verdict": d.verdict,
+                "error": None,
+                "engine": "object",
+                "amount": _money(d.amount),
+                "regime": d.regime,
+                "amount_if_undetermined_met": _money(d.amount_if_undetermined_met),
+                "amount_if_undetermined_not_met": _money(d.amount_if_undetermined_not_met),
+                **{f.id: f.status for f in d.findings},
+            }
+        )
+    names = (
+        "row",
+        "verdict",
+        "error",
+        "engine",
+        "amount",
+        "amount_if_undetermined_met",
+        "amount_if_undetermined_not_met",
+        "regime",
+        *ids,
+    )
+    redone = pl.DataFrame(records, schema={n: out.schema[n] for n in names})
+    return out.update(redone, on="row", include_nulls=True)
+
+
+def _money(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.01"))

@@ -1,0 +1,299 @@
+"""The fleet's tables: one row per vehicle, and one per mineral chain, stage, component,
+containment and entity, keyed by ``row`` (the vehicle's position in the fleet) and the item's
+position. Exact integers throughout: money in cents (``*_cents``), shares in parts per million
+(``*_ppm``), capacity in watt-hours, dates as dates. A value finer than its scale (a price with
+fractions of a cent, a share with more than six decimals) does not fit: that vehicle's row
+carries the reason in ``error`` and the engine reports it instead of deciding it.
+
+=============  ======================================================================
+table          columns
+=============  ======================================================================
+vehicles       row, case_id, vin, manufacturer, model, model_year, epa_label_class,
+               gvwr_lbs, motor_vehicle, qualified_manufacturer, final_assembly_country,
+               msrp_{base,manufacturer_options,destination,dealer_addons}_cents,
+               has_battery, capacity_wh, externally_rechargeable,
+               impracticable_to_trace_election, has_chains, has_components,
+               cert_{critical_minerals,battery_components}_ppm,
+               cert_feoc_compliant_{components,minerals}, cert_method, cert_period,
+               has_purchase, binding_contract_date, first_payment_date,
+               first_payment_kind, sale_date, placed_in_service_date, original_use,
+               for_resale, seller_report, transition_election, has_buyer,
+               {current,preceding}_status, {current,preceding}_magi_cents, on, error
+chains         row, chain, id, mineral, material, value_cents
+stages         row, chain, stage, activity, country, entity, share_ppm
+components     row, component, id, kind, value_cents, country, entity
+contains       row, component, child (the contained component's id)
+entities       row, entity, id, name, incorporated_in, principal_place_of_business,
+               government_{board,voting,equity}_ppm, effective_control_license, designated
+=============  ======================================================================
+
+>>> import ira30d
+>>> t = to_tables([ira30d.example("full_credit_2024")])
+>>> t.vehicles["msrp_base_cents"][0], t.stages.height, t.components["kind"][0]
+(5499500, 21, 'cathode_electrode')
+>>> t.vehicles["case_id"][0]
+'full_credit_2024'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ira30d._common.errors import Ira30dError
+from ira30d._models.inputs import Case
+from ira30d._models.parse import parse_case
+
+NAMES = ("vehicles", "chains", "stages", "components", "contains", "entities")
+MONEY = ("base", "manufacturer_options", "destination", "dealer_addons")
+ENTITY_SHARES = ("board", "voting", "equity")
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The six tables of a fleet (Polars DataFrames)."""
+
+    vehicles: pl.DataFrame
+    chains: pl.DataFrame
+    stages: pl.DataFrame
+    components: pl.DataFrame
+    contains: pl.DataFrame
+    entities: pl.DataFrame
+
+    def write(self, directory: str | Path) -> None:
+        """One Parquet file per table in ``directory``."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        for f in fields(self):
+            getattr(self, f.name).write_parquet(out / f"{f.name}.parquet")
+
+    @classmethod
+    def read(cls, directory: str | Path) -> Tables:
+        """The tables written by :meth:`write`."""
+        d = Path(directory)
+        return cls(**{n: pl.read_parquet(d / f"{n}.parquet") for n in NAMES})
+
+
+class _Inexact(Exception):
+    pass
+
+
+def _scaled(value: Decimal | None, factor: int, where: str) -> int | None:
+    if value is None:
+        return None
+    scaled = value * factor
+    if scaled != scaled.to_integral_value() or abs(scaled) >= 2**62:
+        raise _Inexact(f"{where}: {value} does not fit the fleet tables' scale (1/{factor})")
+    return int(scaled)
+
+
+def to_tables(cases: Iterable[Any]) -> Tables:
+    """Cases (dicts, JSON text or :class:`Case`) as tables. A case that is not valid, or holds a
+    value finer than the tables' scale, becomes a vehicle row with only ``error`` (its problems)
+    and ``case_id``."""
+    rows: dict[str, list[dict[str, Any]]] = {n: [] for n in NAMES}
+    for i, raw in enumerate(cases):
+        try:
+            case = parse_case(raw)
+            part = _rows(i, case)
+        except Ira30dError as exc:
+            rows["vehicles"].append({"row": i, "error": str(exc)})
+            continue
+        except _Inexact as exc:
+            rows["vehicles"].append({"row": i, "case_id": case.id, "error": str(exc)})
+            continue
+        for n in NAMES:
+            rows[n] += part[n]
+    return Tables(**{n: pl.DataFrame(rows[n], schema=SCHEMAS[n]) for n in NAMES})
+
+
+def _rows(i: int, c: Case) -> dict[str, list[dict[str, Any]]]:
+    v, p, b = c.vehicle, c.purchase, c.vehicle.battery
+    cert = b.certified if b else None
+    row: dict[str, Any] = {
+        "row": i,
+        "case_id": c.id,
+        "vin": v.vin,
+        "manufacturer": v.manufacturer,
+        "model": v.model,
+        "model_year": v.model_year,
+        "epa_label_class": v.epa_label_class,
+        "gvwr_lbs": v.gvwr_lbs,
+        "motor_vehicle": v.motor_vehicle,
+        "qualified_manufacturer": v.qualified_manufacturer,
+        "final_assembly_country": v.final_assembly_country,
+        "on": c.on,
+        "has_battery": b is not None,
+        "has_purchase": p is not None,
+        "has_buyer": c.buyer is not None,
+    }
+    for k in MONEY:
+        row[f"msrp_{k}_cents"] = (
+            _scaled(getattr(v.msrp, k), 100, f"vehicle.msrp.{k}") if v.msrp else None
+        )
+    if b is not None:
+        row.update(
+            capacity_wh=_scaled(b.capacity_kwh, 1000, "vehicle.battery.capacity_kwh"),
+            externally_rechargeable=b.externally_rechargeable,
+            impracticable_to_trace_election=b.impracticable_to_trace_election,
+            has_chains=b.mineral_chains is not None,
+            has_components=b.components is not None,
+        )
+    if cert is not None:
+        row.update(
+            cert_critical_minerals_ppm=_scaled(cert.critical_minerals_share, 10**6, "certified"),
+            cert_battery_components_ppm=_scaled(cert.battery_components_share, 10**6, "certified"),
+            cert_feoc_compliant_components=cert.feoc_compliant_components,
+            cert_feoc_compliant_minerals=cert.feoc_compliant_minerals,
+            cert_method=cert.method,
+            cert_period=cert.period,
+        )
+    if p is not None:
+        row.update(
+            p.model_dump(exclude={"transition_election"}), transition_election=p.transition_election
+        )
+    for year in ("current", "preceding"):
+        ty = getattr(c.buyer, f"{year}_year") if c.buyer else None
+        if ty is not None:
+            row[f"{year}_status"] = ty.filing_status
+            row[f"{year}_magi_cents"] = _scaled(ty.magi, 100, f"buyer.{year}_year.magi")
+    out: dict[str, list[dict[str, Any]]] = {n: [] for n in NAMES}
+    out["vehicles"].append(row)
+    for k, ch in enumerate(b.mineral_chains or [] if b else []):
+        out["chains"].append(
+            {
+                "row": i,
+                "chain": k,
+                "id": ch.id,
+                "mineral": ch.mineral,
+                "material": ch.material,
+                "value_cents": _scaled(ch.value, 100, f"chain {ch.id}"),
+            }
+        )
+        for j, s in enumerate(ch.stages):
+            out["stages"].append(
+                {
+                    "row": i,
+                    "chain": k,
+                    "stage": j,
+                    "activity": s.activity,
+                    "country": s.country,
+                    "entity": s.entity,
+                    "share_ppm": _scaled(s.share, 10**6, f"chain {ch.id} share"),
+                }
+            )
+    for k, co in enumerate(b.components or [] if b else []):
+        out["components"].append(
+            {
+                "row": i,
+                "component": k,
+                "id": co.id,
+                "kind": co.kind,
+                "value_cents": _scaled(co.value, 100, f"component {co.id}"),
+                "country": co.country,
+                "entity": co.entity,
+            }
+        )
+        out["contains"] += [{"row": i, "component": k, "child": x} for x in co.contains]
+    for k, e in enumerate(b.entities if b else []):
+        out["entities"].append(
+            {
+                "row": i,
+                "entity": k,
+                "id": e.id,
+                "name": e.name,
+                "incorporated_in": e.incorporated_in,
+                "principal_place_of_business": e.principal_place_of_business,
+                "effective_control_license": e.effective_control_license,
+                "designated": e.designated,
+                **{
+                    f"government_{s}_ppm": _scaled(getattr(e, f"government_{s}_share"), 10**6, e.id)
+                    for s in ENTITY_SHARES
+                },
+            }
+        )
+    return out
+
+
+S, I64, B, D = pl.String, pl.Int64, pl.Boolean, pl.Date
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "vehicles": {
+        "row": I64,
+        "case_id": S,
+        "vin": S,
+        "manufacturer": S,
+        "model": S,
+        "model_year": I64,
+        "epa_label_class": S,
+        "gvwr_lbs": I64,
+        "motor_vehicle": B,
+        "qualified_manufacturer": B,
+        "final_assembly_country": S,
+        **{f"msrp_{k}_cents": I64 for k in MONEY},
+        "has_battery": B,
+        "capacity_wh": I64,
+        "externally_rechargeable": B,
+        "impracticable_to_trace_election": B,
+        "has_chains": B,
+        "has_components": B,
+        "cert_critical_minerals_ppm": I64,
+        "cert_battery_components_ppm": I64,
+        "cert_feoc_compliant_components": B,
+        "cert_feoc_compliant_minerals": B,
+        "cert_method": S,
+        "cert_period": S,
+        "has_purchase": B,
+        "binding_contract_date": D,
+        "first_payment_date": D,
+        "first_payment_kind": S,
+        "sale_date": D,
+        "placed_in_service_date": D,
+        "original_use": B,
+        "for_resale": B,
+        "seller_report": B,
+        "transition_election": B,
+        "has_buyer": B,
+        "current_status": S,
+        "current_magi_cents": I64,
+        "preceding_status": S,
+        "preceding_magi_cents": I64,
+        "on": D,
+        "error": S,
+    },
+    "chains": {"row": I64, "chain": I64, "id": S, "mineral": S, "material": S, "value_cents": I64},
+    "stages": {
+        "row": I64,
+        "chain": I64,
+        "stage": I64,
+        "activity": S,
+        "country": S,
+        "entity": S,
+        "share_ppm": I64,
+    },
+    "components": {
+        "row": I64,
+        "component": I64,
+        "id": S,
+        "kind": S,
+        "value_cents": I64,
+        "country": S,
+        "entity": S,
+    },
+    "contains": {"row": I64, "component": I64, "child": S},
+    "entities": {
+        "row": I64,
+        "entity": I64,
+        "id": S,
+        "name": S,
+        "incorporated_in": S,
+        "principal_place_of_business": S,
+        "effective_control_license": B,
+        "designated": B,
+        **{f"government_{s}_ppm": I64 for s in ENTITY_SHARES},
+    },
+}
