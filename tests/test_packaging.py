@@ -37,7 +37,7 @@ def test_durable_rules_is_an_extra_so_no_compiler_is_needed(project):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     setup = re.search(r"^pip install \"\.\[([a-z,]+)\]\" && ira30d demo", readme, flags=re.M)
-    assert setup and "durable" in setup.group(1).split(",")
+    assert setup and {"durable", "fleet"} <= set(setup.group(1).split(","))
     assert f'pip install ".[{setup.group(1)}]" && ira30d demo' in ci  # CI runs the README's
     assert "No C compiler?" in readme
 

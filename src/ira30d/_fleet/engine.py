@@ -9,15 +9,13 @@ object path, which decides them exactly as ``ira30d.evaluate`` does (``engine`` 
 
 >>> import ira30d
 >>> r = evaluate_tables(to_tables([ira30d.example(n) for n in ira30d.example_names()]))
->>> r.frame.select("case_id", "verdict", "amount", "engine").row(0)
+>>> r.select("case_id", "verdict", "amount", "engine").row(0)
 ('full_credit_2024', 'eligible', Decimal('7500.00'), 'columnar')
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import polars as pl
 
@@ -33,41 +31,15 @@ from ira30d._ruleset import RuleSet
 
 col = pl.col
 MONEY = pl.Decimal(20, 2)
-__all__ = ["FleetResult", "evaluate_tables", "to_tables"]
-
-
-@dataclass(frozen=True)
-class FleetResult:
-    """A decided fleet: ``frame`` (Polars, one row per vehicle), the tables it read, and the
-    rule set; any row explains itself through the object path."""
-
-    frame: pl.DataFrame
-    tables: Tables
-    ruleset: RuleSet
-    method: str | None = None
-
-    def determination(self, row: int) -> Any:
-        """The object path's :class:`Determination` of fleet row ``row`` (same inputs)."""
-        (case,) = to_cases(self.tables, [row])
-        return self.ruleset.evaluate(case, method=self.method)
-
-    def explain(self, row: int) -> str:
-        """The object path's explanation of fleet row ``row``."""
-        return self.determination(row).explain()
-
-    def to_pandas(self) -> Any:
-        """The frame as a pandas DataFrame."""
-        return self.frame.to_pandas()
-
-    def to_arrow(self) -> Any:
-        """The frame as an Arrow table."""
-        return self.frame.to_arrow()
+__all__ = ["evaluate_tables", "to_tables"]
 
 
 def evaluate_tables(
     tables: Tables, ruleset: RuleSet | None = None, method: str | None = None
-) -> FleetResult:
-    """Decide every vehicle of ``tables``."""
+) -> pl.DataFrame:
+    """Decide every vehicle of ``tables``: one row per vehicle (``row``, ``case_id``, ``vin``,
+    ``verdict``, ``amount`` and its two bounds in US dollars, ``regime``, one status column per
+    requirement, ``error``, ``engine``, ``ruleset_hash``, ``countries``)."""
     from ira30d._api import default_ruleset
 
     rs = ruleset or default_ruleset()
@@ -86,7 +58,7 @@ def evaluate_tables(
     redo = out.filter(col("engine") == "object")["row"].to_list()
     if redo:
         out = _by_object(rs, tables, out, redo, method)
-    return FleetResult(out, tables, rs, method)
+    return out
 
 
 def _facts(law: Law, v: pl.DataFrame, t: Tables, method: str) -> pl.DataFrame:
