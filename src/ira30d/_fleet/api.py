@@ -92,13 +92,14 @@ def _cases_of(frame: pl.DataFrame) -> Iterable[Any]:
 
 
 def _rows(source: Tables | Path, lo: int, hi: int) -> Tables:
-    """The tables of vehicles ``lo <= row < hi``."""
+    """The tables of vehicles ``lo <= row < hi``; from Parquet, the vehicles are read and the
+    other tables are scans the engine's query reads (only the columns and row groups it needs)."""
     keep = (pl.col("row") >= lo) & (pl.col("row") < hi)
     if isinstance(source, Tables):
         return Tables(**{n: getattr(source, n).filter(keep) for n in NAMES})
-    return Tables(
-        **{n: pl.scan_parquet(source / f"{n}.parquet").filter(keep).collect() for n in NAMES}
-    )
+    scans = {n: pl.scan_parquet(source / f"{n}.parquet").filter(keep) for n in NAMES}
+    scans["vehicles"] = scans["vehicles"].collect()
+    return Tables(**scans)
 
 
 def _row_range(source: Tables | Path) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""The battery's facts, column-wise, in one period of unchanged law: the object path's
+"""The battery's facts, column-wise, for vehicles in any periods of unchanged law: the object path's
 ``_measures.sourcing``, ``battery`` and ``feoc`` over the chain, stage, component and entity
 tables, in exact integers (cents, ppm; ``Int128`` where products need it), rounded the way the
 rule book says each fact is compared.
@@ -10,11 +10,12 @@ shape a containment cycle can take once values are positive).
 
 >>> import ira30d
 >>> from ira30d._fleet.law import Law
->>> from ira30d._fleet.tables import to_tables
+>>> from ira30d._fleet.tables import NAMES, to_tables
 >>> from ira30d._fleet.vehicle import vehicle_facts
 >>> law, t = Law(ira30d.default_ruleset()), to_tables([ira30d.example("full_credit_2024")])
 >>> v = vehicle_facts(law, t.vehicles).join(t.vehicles.select("row", *VEHICLE_COLUMNS), on="row")
->>> f = battery_facts(law, 21, "value_added_50", v, t)
+>>> dated = Tables(**{n: getattr(t, n).with_columns(period=pl.lit(21)) for n in NAMES})
+>>> f = battery_facts(law, [21], "value_added_50", v, dated)
 >>> f.select("critical_minerals_share", "battery_components_share", "feoc_components").row(0)
 (896907, 892307, 0)
 """
@@ -25,11 +26,12 @@ from typing import Any
 
 import polars as pl
 
-from ira30d._fleet.tables import Tables
+from ira30d._fleet.tables import NAMES, Tables
 from ira30d._law.parameters import to_fact_scale
 from ira30d._measures.feoc import PLACE
 
 col, I128 = pl.col, pl.Int128
+Frame = pl.LazyFrame
 MILLION = 10**6
 VEHICLE_COLUMNS = (
     "has_chains",
@@ -89,69 +91,116 @@ def _conflict(found: pl.Expr, unknown: pl.Expr, attested: pl.Expr) -> pl.Expr:
     )
 
 
-def battery_facts(law: Any, period: int, method: str, v: pl.DataFrame, t: Tables) -> pl.DataFrame:
-    """The battery facts of the vehicles ``v`` (all in ``period``, with a battery)."""
-    rows = v.select("row")
-    chains = t.chains.join(rows, on="row", how="semi")
-    stages = t.stages.join(rows, on="row", how="semi")
-    comps = t.components.join(rows, on="row", how="semi")
-    judged = _judge(law, period, t.entities.join(rows, on="row", how="semi"))
-    stages = _place(law, period, stages, judged)
-    comps = _place(law, period, comps, judged)
-    minerals = _minerals(law, period, method, v, chains, stages)
-    components = _components(law, period, v, comps, t.contains.join(rows, on="row", how="semi"))
-    feoc = _feoc(law, period, v, chains, stages, comps)
-    out = v.select("row").join(minerals, on="row", how="left")
-    out = out.join(components, on="row", how="left").join(feoc, on="row", how="left")
-    bad = pl.coalesce(
-        [c for c in ("bad_minerals", "bad_components", "bad_entities") if c in out.columns]
-    )
-    return out.with_columns(bad.alias("bad_battery")).drop(
-        "bad_minerals", "bad_components", "bad_entities", strict=False
+def chain_key() -> pl.Expr:
+    """One integer per (vehicle, chain): grouping by it is many times faster than by the pair
+    (a battery has at most 500 chains)."""
+    return (col("row") * 1024 + col("chain")).alias("key")
+
+
+class PerPeriod:
+    """Law values as expressions over a ``period`` column: one literal when every period present
+    has the same value (the common case), else a ``when/then`` per period."""
+
+    def __init__(self, law: Any, periods: list[int]) -> None:
+        self.law, self.periods = law, periods
+
+    def value(self, read: Any) -> Any:
+        """``read(period)`` if it is the same in every period present, else raise: a law value
+        that shapes the computation (a method's rules) must not change inside a batch."""
+        values = [read(k) for k in self.periods]
+        if any(v != values[0] for v in values):
+            raise NotImplementedError("a method's rules change between periods of one batch")
+        return values[0]
+
+    def expr(self, read: Any, build: Any) -> pl.Expr:
+        """``build(read(period))`` as an expression, per period where the values differ."""
+        values = {k: read(k) for k in self.periods}
+        first = next(iter(values.values()))
+        if all(v == first for v in values.values()):
+            return build(first)  # type: ignore[no-any-return]
+        out: Any = pl.lit(None)
+        for k, v in values.items():
+            out = pl.when(col("period") == k).then(build(v)).otherwise(out)
+        return out  # type: ignore[no-any-return]
+
+    def members(self, lists: Any, of: pl.Expr) -> pl.Expr:
+        """Is ``of`` (a country column) on ``lists`` in its row's period?"""
+        return self.expr(lambda k: self.law.members(lists, k), lambda m: of.is_in(m))
+
+    def share(self, name: str) -> pl.Expr:
+        """A share parameter on the ppm scale."""
+        return self.expr(lambda k: to_fact_scale("share", self.law.p(name, k)), pl.lit)
+
+
+def battery_facts(
+    law: Any, periods: list[int], method: str, v: pl.DataFrame, t: Tables
+) -> pl.DataFrame:
+    """The battery facts of the vehicles ``v`` (with a battery and a period); the child tables
+    of ``t`` carry each item's ``period``, null for vehicles not measured."""
+    pp = PerPeriod(law, periods)
+    wide = I128 if _may_overflow(t.chains) else pl.Int64
+    lazy = {n: getattr(t, n).lazy() for n in NAMES}  # one query: Polars plans and parallelises
+    if t.vehicles["period"].null_count():  # some vehicles are not measured: leave them out
+        lazy = {n: f.filter(col("period").is_not_null()) for n, f in lazy.items()}
+    vl = v.lazy()
+    chains = lazy["chains"].with_columns(chain_key())
+    judged = _judge(pp, lazy["entities"])
+    stages = _place(pp, lazy["stages"].with_columns(chain_key()), judged)
+    comps = _place(pp, lazy["components"], judged)
+    minerals = _minerals(pp, method, vl, chains, stages, wide)
+    components = _components(pp, vl, comps, lazy["contains"])
+    feoc = _feoc(pp, vl, chains, stages, comps)
+    out = vl.select("row").join(minerals, on="row", how="left", maintain_order="left")
+    out = out.join(components, on="row", how="left", maintain_order="left")
+    out = out.join(feoc, on="row", how="left", maintain_order="left")
+    bad = pl.coalesce("bad_minerals", "bad_components", "bad_entities")
+    return (
+        out.with_columns(bad.alias("bad_battery"))
+        .drop("bad_minerals", "bad_components", "bad_entities")
+        .collect()
     )
 
 
 def _minerals(
-    law: Any, k: int, method: str, v: pl.DataFrame, chains: pl.DataFrame, stages: pl.DataFrame
-) -> pl.DataFrame:
-    lists = law.p("qualifying_lists_by_activity", k)
-    qualifies: Any = pl.lit(False)
-    for activity, names in lists.items():
-        members = law.members(list(names), k)
-        qualifies = (
-            pl.when(col("activity") == activity)
-            .then(col("country").is_in(members))
-            .otherwise(qualifies)
+    pp: PerPeriod, method: str, v: Frame, chains: Frame, stages: Frame, wide: Any
+) -> Frame:
+    law = pp.law
+    activities = pp.value(lambda k: sorted(law.p("qualifying_lists_by_activity", k)))
+
+    def qualifies(activity: str) -> pl.Expr:
+        return pp.expr(
+            lambda k: law.members(list(law.p("qualifying_lists_by_activity", k)[activity]), k),
+            lambda m: col("country").is_in(m),
         )
-    per_activity = (
-        stages.with_columns(q=pl.when(qualifies).then(col("share_ppm")).otherwise(0))
-        .group_by("row", "chain", "activity")
-        .agg(col("q").sum())
-        .group_by("row", "chain")
-        .agg(col("q").max().alias("best"))
+
+    sums = [  # per chain and activity: the share done in countries that qualify for it
+        pl.when((col("activity") == a) & qualifies(a)).then(col("share_ppm")).otherwise(0).sum()
+        for a in activities
+    ]
+    per_chain = stages.group_by("key").agg(pl.max_horizontal(sums).alias("best"))
+    known = pp.expr(
+        lambda k: law.set("applicable_critical_minerals", k),
+        lambda m: col("mineral").str.to_lowercase().is_in(m),
     )
-    known = law.set("applicable_critical_minerals", k)
-    c = chains.join(per_activity, on=["row", "chain"], how="left").with_columns(
-        col("best").fill_null(0), col("mineral").str.to_lowercase().is_in(known).alias("known")
+    c = chains.join(per_chain, on="key", how="left").with_columns(
+        col("best").fill_null(0), known.alias("known")
     )
-    specs = law.p("critical_minerals_methods", k)
-    sums = [col("value_cents").cast(I128).sum().alias("total")]
+    specs = pp.value(lambda k: law.p("critical_minerals_methods", k))
+    value = col("value_cents").cast(wide)
+    sums = [value.sum().alias("total"), (~col("known")).any().alias("unknown_mineral")]
     for name, spec in specs.items():
         by = col("best") > 0
         if spec["qualifies_when"] == "best_share_at_least":
-            threshold = to_fact_scale("share", law.p(spec["threshold"], k))
-            by = by & (col("best") >= threshold)
-        value = col("value_cents").cast(I128)
-        counted = value if spec["counts"] == "whole_value" else value * col("best")
+            by = by & (col("best") >= pp.share(spec["threshold"]))
+        whole = spec["counts"] == "whole_value"
+        counted = value if whole else value * col("best")
         sums.append(pl.when(by).then(counted).otherwise(0).sum().alias(f"n_{name}"))
-        scale = 1 if spec["counts"] == "whole_value" else MILLION
-        sums.append((col("value_cents").cast(I128).sum() * scale).alias(f"d_{name}"))
-    sums.append((~col("known")).any().alias("unknown_mineral"))
+        sums.append((value.sum() * (1 if whole else MILLION)).alias(f"d_{name}"))
     agg = c.group_by("row").agg(sums)
     rounding = law.book.rounding
     r_share = rounding.get("critical_minerals_share", "floor")
     r_gap = rounding.get("critical_minerals_certification_gap", "floor")
-    joined = v.join(agg, on="row", how="left")
+    joined = v.join(agg, on="row", how="left", maintain_order="left")
     has = col("has_chains").fill_null(False) & col("total").is_not_null()
     cert, cert_method = col("cert_critical_minerals_ppm"), col("cert_method")
     gap: Any = _gap(col(f"n_{method}"), col(f"d_{method}"), cert, r_gap)
@@ -170,9 +219,14 @@ def _minerals(
     )
 
 
-def _components(
-    law: Any, k: int, v: pl.DataFrame, comps: pl.DataFrame, contains: pl.DataFrame
-) -> pl.DataFrame:
+def _may_overflow(chains: Any) -> bool:
+    """Could a battery's sum of value x share (ppm) x 10^6 leave Int64? Then sum in Int128."""
+    top = chains.lazy().select(col("value_cents").abs().max()).collect().item()
+    return top is None or int(top) * 500 * MILLION * MILLION >= 2**63
+
+
+def _components(pp: PerPeriod, v: Frame, comps: Frame, contains: Frame) -> Frame:
+    law = pp.law
     children = contains.join(
         comps.select("row", col("id").alias("child"), col("value_cents").alias("child_value")),
         on=["row", "child"],
@@ -183,8 +237,10 @@ def _components(
         col("child_value").sum().alias("inner"), col("child_value").is_null().any().alias("lost")
     )
     parents = children.select("row", col("child").alias("id"), pl.lit(True).alias("has_parent"))
-    na = law.members(law.p("component_lists", k), k)
-    kinds = list(law.p("battery_component_kinds", k))
+    na = pp.members("component_lists", col("country"))
+    kinds = pp.expr(
+        lambda k: list(law.p("battery_component_kinds", k)), lambda m: col("kind").is_in(m)
+    )
     c = (
         comps.join(inner, on=["row", "component"], how="left")
         .join(parents.unique(["row", "id"]), on=["row", "id"], how="left")
@@ -193,11 +249,11 @@ def _components(
     suspect = (
         col("lost").fill_null(False)
         | (col("inc") < 0)
-        | ~col("kind").is_in(kinds)
+        | ~kinds
         | ((col("inc") == 0) & col("has_parent").fill_null(False) & col("inner").is_not_null())
     )
     agg = c.group_by("row").agg(
-        pl.when(col("country").is_in(na)).then(col("inc")).otherwise(0).sum().alias("n"),
+        pl.when(na).then(col("inc")).otherwise(0).sum().alias("n"),
         col("inc").sum().alias("d"),
         suspect.any().alias("suspect"),
     )
@@ -207,13 +263,14 @@ def _components(
     gap = _gap(
         col("n"), col("d"), cert, rounding.get("battery_components_certification_gap", "floor")
     )
-    joined = v.join(agg, on="row", how="left").join(
-        twice.with_columns(twice=pl.lit(True)), on="row", how="left"
+    joined = v.join(agg, on="row", how="left", maintain_order="left").join(
+        twice.with_columns(twice=pl.lit(True)), on="row", how="left", maintain_order="left"
     )
+    share_rounding = rounding.get("battery_components_share", "floor")
     return joined.select(
         "row",
         pl.when(has)
-        .then(_share(col("n"), col("d"), rounding.get("battery_components_share", "floor")))
+        .then(_share(col("n"), col("d"), share_rounding))
         .otherwise(cert)
         .alias("battery_components_share"),
         pl.when(has & cert.is_not_null()).then(gap).alias("battery_components_certification_gap"),
@@ -223,18 +280,20 @@ def _components(
     )
 
 
-def _judge(law: Any, k: int, entities: pl.DataFrame) -> pl.DataFrame:
+def _judge(pp: PerPeriod, entities: Frame) -> Frame:
     """Each supplier tested once: FEOC by one of its own facts (``ent_feoc``), or some of its
     facts unknown (``ent_unknown``); the place test is the item's."""
+    law = pp.law
+    tests = pp.value(lambda k: law.p("feoc_tests", k))
     holds, unknown = [], []
-    for fact, t in law.p("feoc_tests", k).items():
+    for fact, t in tests.items():
         if fact == PLACE:
             continue
         c = col(ENTITY_FACT_COLUMNS.get(fact, fact))
         if t["test"] == "in_lists":
-            test = c.is_in(law.members(t["lists"], k))
+            test = pp.members(t["lists"], c)
         elif t["test"] == "at_least":
-            test = c >= to_fact_scale("share", law.p(t["threshold"], k))
+            test = c >= pp.share(t["threshold"])
         else:
             test = c.eq(True)
         holds.append(test.fill_null(False))
@@ -247,12 +306,12 @@ def _judge(law: Any, k: int, entities: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _place(law: Any, k: int, items: pl.DataFrame, judged: pl.DataFrame) -> pl.DataFrame:
+def _place(pp: PerPeriod, items: Frame, judged: Frame) -> Frame:
     """Line items (stages or components) judged: FEOC, unknown, or clear; and whether their
     entity is named but not among the battery's entities."""
-    place_lists = law.p("feoc_tests", k)[PLACE]["lists"]
-    place = col("country").is_in(law.members(place_lists, k))
-    j = items.join(judged, on=["row", "entity"], how="left")
+    place_lists = pp.value(lambda k: pp.law.p("feoc_tests", k)[PLACE]["lists"])
+    place = pp.members(place_lists, col("country"))
+    j = items.join(judged, on=["row", "entity"], how="left")  # order kept: not needed
     named = col("entity").is_not_null()
     feoc = place | (named & col("ent_feoc").fill_null(False))
     return j.with_columns(
@@ -262,30 +321,19 @@ def _place(law: Any, k: int, items: pl.DataFrame, judged: pl.DataFrame) -> pl.Da
     )
 
 
-def _feoc(
-    law: Any,
-    k: int,
-    v: pl.DataFrame,
-    chains: pl.DataFrame,
-    stages: pl.DataFrame,
-    comps: pl.DataFrame,
-) -> pl.DataFrame:
-    itt = law.set("impracticable_to_trace_materials", k)
+def _feoc(pp: PerPeriod, v: Frame, chains: Frame, stages: Frame, comps: Frame) -> Frame:
+    itt = pp.expr(
+        lambda k: pp.law.set("impracticable_to_trace_materials", k),
+        lambda m: col("material").fill_null("").str.to_lowercase().is_in(m),
+    )
     per_chain = (
-        stages.group_by("row", "chain")
+        stages.group_by("key")
         .agg(
             col("feoc").any().alias("feoc"),
             col("unknown").any().alias("u"),
             col("stranger").any().alias("stranger"),
         )
-        .join(
-            chains.select(
-                "row",
-                "chain",
-                col("material").fill_null("").str.to_lowercase().is_in(itt).alias("itt"),
-            ),
-            on=["row", "chain"],
-        )
+        .join(chains.select("row", "key", itt.alias("itt")), on="key")
         .with_columns(unknown=~col("feoc") & col("u"))
     )
     m = per_chain.group_by("row").agg(
@@ -300,7 +348,9 @@ def _feoc(
         col("unknown").sum().alias("c_open"),
         col("stranger").any().alias("c_stranger"),
     )
-    j = v.join(m, on="row", how="left").join(c, on="row", how="left")
+    j = v.join(m, on="row", how="left", maintain_order="left").join(
+        c, on="row", how="left", maintain_order="left"
+    )
     att_c, att_m = col("cert_feoc_compliant_components"), col("cert_feoc_compliant_minerals")
     has_c = col("has_components").fill_null(False) & col("c_found").is_not_null()
     has_m = col("has_chains").fill_null(False) & col("m_found").is_not_null()

@@ -47,9 +47,10 @@ def _dec(value: int | None, factor: int) -> str | None:
     return None if value is None else str(Decimal(value) / factor)
 
 
-def _by_row(frame: pl.DataFrame, rows: set[int]) -> dict[int, list[dict[str, Any]]]:
+def _by_row(frame: Any, rows: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """The rows of ``frame`` (a DataFrame or a LazyFrame) for each vehicle of ``rows``."""
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in frame.filter(pl.col("row").is_in(list(rows))).to_dicts():
+    for r in frame.lazy().filter(pl.col("row").is_in(list(rows))).collect().to_dicts():
         out[r["row"]].append(r)
     return out
 

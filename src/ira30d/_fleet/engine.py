@@ -25,7 +25,7 @@ from ira30d._fleet.cases import to_cases
 from ira30d._fleet.decide import Decider
 from ira30d._fleet.law import Law
 from ira30d._fleet.rules import compile_columns, fact_schema
-from ira30d._fleet.tables import Tables, to_tables
+from ira30d._fleet.tables import NAMES, Tables, to_tables
 from ira30d._fleet.vehicle import vehicle_facts
 from ira30d._ruleset import RuleSet
 
@@ -66,14 +66,29 @@ def _facts(law: Law, v: pl.DataFrame, t: Tables, method: str) -> pl.DataFrame:
     extra = v.select("row", *VEHICLE_COLUMNS, "has_battery")
     parts = []
     with_battery = vf.join(extra, on="row").filter(col("has_battery") & col("period").is_not_null())
-    for (period,), group in with_battery.group_by("period"):
-        parts.append(battery_facts(law, int(period), method, group, t))
+    periods = sorted(with_battery["period"].unique().to_list())
+    if periods:
+        dated = _with_periods(t, with_battery)
+        parts.append(battery_facts(law, periods, method, with_battery, dated))
     if parts:
         vf = vf.join(pl.concat(parts, how="diagonal_relaxed"), on="row", how="left")
         vf = vf.with_columns(pl.coalesce("bad", "bad_battery").alias("bad")).drop("bad_battery")
     schema = fact_schema(law.book)
     missing = [pl.lit(None, dtype=t).alias(n) for n, t in schema.items() if n not in vf.columns]
     return vf.with_columns(missing).with_columns(col(n).cast(t) for n, t in schema.items())
+
+
+def _with_periods(t: Tables, v: pl.DataFrame) -> Tables:
+    """Each child table with its vehicle's ``period`` (null: no battery measures), looked up by
+    position (rows are whole numbers from the batch's first), not by a join."""
+    if v.height == 0:
+        return Tables(**{n: getattr(t, n).with_columns(period=pl.lit(None)) for n in NAMES})
+    lo, hi = t.vehicles["row"].min(), t.vehicles["row"].max()
+    lookup = pl.Series("period", [None] * (hi - lo + 1), dtype=pl.Int64).scatter(
+        (v["row"] - lo).to_list(), v["period"]
+    )
+    at = pl.lit(lookup).gather(col("row") - lo).alias("period")
+    return Tables(**{n: getattr(t, n).with_columns(at) for n in NAMES})
 
 
 def _decide(rs: RuleSet, facts: pl.DataFrame) -> pl.DataFrame:

@@ -76,7 +76,7 @@ class Tables:
     def read(cls, directory: str | Path) -> Tables:
         """The tables written by :meth:`write`."""
         d = Path(directory)
-        return cls(**{n: pl.read_parquet(d / f"{n}.parquet") for n in NAMES})
+        return cls(**{n: pl.read_parquet(d / f"{n}.parquet", rechunk=True) for n in NAMES})
 
 
 class _Inexact(Exception):
