@@ -157,7 +157,7 @@ def battery_facts(
     return (
         out.with_columns(bad.alias("bad_battery"))
         .drop("bad_minerals", "bad_components", "bad_entities")
-        .collect()
+        .collect(engine="streaming")
     )
 
 

@@ -26,6 +26,7 @@ from ira30d._determination.verdict import amount_param, most_credit
 from ira30d._law.book import RuleBook
 
 CENTS = 100
+STATUS = pl.Enum(["met", "not_met", "undetermined", "not_applicable"])  # one byte a status
 
 
 class Decider:
@@ -66,7 +67,7 @@ class Decider:
             )
         if req.scope != "vehicle":
             expr = pl.when(~col(f"_has_{req.scope}")).then(pl.lit("not_applicable")).otherwise(expr)
-        return expr.alias(req.id)
+        return expr.cast(STATUS).alias(req.id)
 
     def statuses(self) -> list[pl.Expr]:
         """Every requirement's status column, in rule-book order."""
