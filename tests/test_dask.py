@@ -40,3 +40,23 @@ def test_a_local_cluster_gives_the_one_process_table():
     broken = out[out["case_id"] == "broken"].iloc[0]
     assert "[invalid_date] on:" in broken["error"] and "vehicle.manufacturer" in broken["error"]
     assert (out["verdict"] == "eligible").sum() == 3 * 7
+
+
+def test_the_fleet_engine_on_a_local_cluster_equals_one_process(tmp_path):
+    pl = pytest.importorskip("polars")
+    from ira30d._fleet_api import to_tables
+
+    fleet = [ira30d.example(n) for n in ira30d.example_names()] * 4
+    to_tables(fleet).write(tmp_path / "t")
+    one = ira30d.evaluate_fleet(tmp_path / "t").frame
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        assert len(client.scheduler_info()["workers"]) == 2
+        many = ira30d.evaluate_fleet_dask(tmp_path / "t", client, partition=7)
+        workers = {w for w in client.run(lambda: __import__("os").getpid()).values()}
+    assert many.equals(one) and len(workers) == 2
+    assert isinstance(many, pl.DataFrame) and many.height == len(fleet)

@@ -136,3 +136,34 @@ def test_case_files_and_nested_parquet(tmp_path):
     a = ira30d.evaluate_fleet(jsonl).frame
     assert a.equals(ira30d.evaluate_fleet(nested).frame)
     assert a.equals(ira30d.evaluate_fleet(fleet).frame)
+
+
+def test_the_fleet_and_tables_commands(tmp_path):
+    import subprocess
+    import sys
+
+    fleet = [ira30d.example(n) for n in ira30d.example_names()]
+    cases_file = tmp_path / "cases.jsonl"
+    bad = case()
+    bad["vehicle"]["msrp"]["base"] = "40000.005"
+    cases_file.write_text("\n".join(json.dumps(c) for c in [*fleet, bad]) + "\n")
+
+    def run(*args):
+        cmd = [sys.executable, "-m", "ira30d", *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+    made = run("tables", str(cases_file), str(tmp_path / "t"))
+    assert made.returncode == 1 and "case[12]: vehicle.msrp.base" in made.stderr
+    out = tmp_path / "out.parquet"
+    r = run("fleet", str(tmp_path / "t"), str(out), "--scenario", "uk_pact")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "13 vehicles: 7 eligible, 1 error, 4 not eligible, 1 undetermined" in r.stderr
+    frame = pl.read_parquet(out)
+    assert frame["countries"][0] == "baseline+uk_pact" and frame.height == 13
+    uk = frame.filter(pl.col("case_id") == "uk_processed_lithium")["amount"][0]
+    assert uk == Decimal("7500")
+    jsonl = tmp_path / "out.jsonl"
+    assert run("fleet", str(cases_file), str(jsonl)).returncode == 1
+    assert len(jsonl.read_text().splitlines()) == 13
+    missing = run("fleet", str(tmp_path / "nowhere"), str(out))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr

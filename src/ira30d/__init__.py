@@ -21,7 +21,7 @@ from ira30d._common.errors import (
 from ira30d._compare import Comparison, Scenario, compare
 from ira30d._determination.records import Determination, Finding, Provenance
 from ira30d._failures import CaseFailure
-from ira30d._fleet_api import compare_fleet, evaluate_fleet
+from ira30d._fleet_api import compare_fleet, evaluate_fleet, evaluate_fleet_dask
 from ira30d._frame import partition_meta, to_dataframe
 from ira30d._models.battery import Battery, CertifiedContent, Component, Entity, MineralChain, Stage
 from ira30d._models.inputs import Buyer, Case, Msrp, Purchase, TaxYear, Vehicle
@@ -61,6 +61,7 @@ __all__ = [
     "default_ruleset",
     "evaluate",
     "evaluate_fleet",
+    "evaluate_fleet_dask",
     "compare_fleet",
     "evaluate_many",
     "evaluate_partition",

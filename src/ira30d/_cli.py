@@ -23,6 +23,7 @@ from typing import Any, TextIO
 
 from ira30d._api import default_ruleset, example, example_names, input_schema
 from ira30d._batch import evaluate_lines, evaluate_many, read_cases, total_of
+from ira30d._cli_fleet import fleet_parsers, run_fleet
 from ira30d._common.errors import InputError, Ira30dError
 from ira30d._compare import compare
 from ira30d._failures import CaseFailure
@@ -129,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
         )
     sub.add_parser("rules", help="list every rule with its citation")
     sub.add_parser("schema", help="print the input JSON Schema")
+    fleet_parsers(sub, _scenarios(), _at_least_one)
     return parser
 
 
@@ -192,6 +194,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "rules":
         _rules(out)
         return OK
+    if args.command in ("fleet", "tables"):
+        return run_fleet(args)
     rs = _ruleset(args)
     if args.command == "compare":
         result = compare(

@@ -67,3 +67,28 @@ def compare_fleet(source: Any, scenarios: Any = ("uk_pact", "eu_pact"), **option
     [('uk_processed_lithium', Decimal('7500.00'))]
     """
     return _api().compare_fleet(source, scenarios, **options)
+
+
+def to_tables(cases: Any) -> Any:
+    """Cases as the fleet's tables (see the fleet page); a case that is invalid, or holds a
+    value finer than the tables' scale, becomes a row with only its ``error``.
+
+    >>> import ira30d
+    >>> from ira30d._fleet_api import to_tables
+    >>> to_tables([ira30d.example("full_credit_2024")]).chains.height
+    10
+    """
+    return _api().to_tables(cases)
+
+
+def evaluate_fleet_dask(directory: Any, client: Any, **options: Any) -> Any:
+    """Decide a directory of fleet Parquet tables on a ``dask.distributed`` cluster
+    (``client``), one task per ``partition`` vehicles (default 50,000), each worker reading
+    only its own rows; the frame equals :func:`evaluate_fleet`'s. Options as for
+    :func:`evaluate_fleet` (``ruleset``, ``scenario``, ``method``).
+
+    >>> import ira30d
+    >>> callable(ira30d.evaluate_fleet_dask)
+    True
+    """
+    return _api().evaluate_fleet_dask(directory, client, **options)

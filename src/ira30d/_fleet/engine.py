@@ -121,9 +121,21 @@ def _frame(rs: RuleSet, t: Tables, d: pl.DataFrame) -> pl.DataFrame:
         .otherwise(col("engine"))
         .alias("engine"),
     )
-    return out.with_columns(
+    out = out.with_columns(
         pl.lit(rs.book.digest).alias("ruleset_hash"), pl.lit(rs.countries.name).alias("countries")
-    ).sort("row")
+    )
+    first = [
+        "row",
+        "case_id",
+        "vin",
+        "verdict",
+        "amount",
+        "amount_if_undetermined_met",
+        "amount_if_undetermined_not_met",
+        "regime",
+        *ids,
+    ]
+    return out.select(*first, pl.exclude(first)).sort("row")
 
 
 def _by_object(

@@ -1,0 +1,103 @@
+"""The ``ira30d fleet`` and ``ira30d tables`` commands: the columnar engine on the command line.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser()
+>>> fleet_parsers(p.add_subparsers(dest="command"), ["uk_pact"], int)
+>>> p.parse_args(["fleet", "cases.jsonl", "out.parquet", "--batch-size", "10"]).batch_size
+10
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ira30d._batch import read_cases
+
+OK, SOME_FAILED = 0, 1
+
+
+def fleet_parsers(sub: Any, scenarios: list[str], count: Any) -> None:
+    """Add ``fleet`` and ``tables`` to the command's subparsers."""
+    fleet = sub.add_parser(
+        "fleet",
+        help="decide a fleet column-wise (Parquet out; pip install 'ira30d[fleet]')",
+        description="Decide a fleet with the columnar engine: one row per vehicle (verdict, "
+        "amount, every requirement's status) written to OUT.",
+    )
+    fleet.add_argument(
+        "source",
+        help="a directory of fleet tables (see 'ira30d tables'), a JSON / JSON Lines case "
+        "file, or a Parquet file with a 'case' column",
+    )
+    fleet.add_argument("out", help="results file: .parquet, .csv or .jsonl")
+    fleet.add_argument(
+        "--scenario",
+        action="append",
+        choices=scenarios,
+        metavar="NAME",
+        help="overlay a bundled scenario; repeatable; one of: " + ", ".join(scenarios),
+    )
+    fleet.add_argument(
+        "--method",
+        choices=["value_added_50", "traced_qualifying_value"],
+        help="critical-minerals method (default: the rule set's)",
+    )
+    fleet.add_argument(
+        "--batch-size",
+        type=count,
+        default=50_000,
+        metavar="N",
+        help="vehicles decided together (default 50,000; bounds memory)",
+    )
+    fleet.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a progress bar on stderr (default: when stderr is a terminal)",
+    )
+    tables = sub.add_parser(
+        "tables",
+        help="convert a case file to the fleet's Parquet tables",
+        description="Write the six fleet tables (vehicles, chains, stages, components, "
+        "contains, entities) of a JSON / JSON Lines case file to DIR as Parquet.",
+    )
+    tables.add_argument("source", help="one case as JSON, a JSON array, or JSON Lines")
+    tables.add_argument("dir", help="directory to write the tables to")
+
+
+def run_fleet(args: argparse.Namespace) -> int:
+    """Run ``ira30d fleet`` or ``ira30d tables``; the exit status."""
+    from ira30d._fleet_api import evaluate_fleet, to_tables
+
+    if args.command == "tables":
+        t = to_tables(read_cases(args.source))
+        t.write(args.dir)
+        bad = t.vehicles.filter(t.vehicles["error"].is_not_null())
+        for row in bad.iter_rows(named=True):
+            print(f"ira30d: case[{row['row']}]: {row['error']}", file=sys.stderr)
+        print(f"{t.vehicles.height:,} vehicles -> {args.dir}", file=sys.stderr)
+        return SOME_FAILED if bad.height else OK
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    r = evaluate_fleet(
+        args.source,
+        scenario=args.scenario,
+        method=args.method,
+        batch_size=args.batch_size,
+        progress=show,
+    )
+    frame = r.frame
+    if args.out.endswith(".parquet"):
+        frame.write_parquet(args.out)
+    elif args.out.endswith(".csv"):
+        frame.write_csv(args.out)
+    else:
+        frame.write_ndjson(args.out)
+    errors = frame.filter(frame["verdict"] == "error")
+    for row in errors.iter_rows(named=True):
+        print(f"ira30d: case[{row['row']}]: {row['error']}", file=sys.stderr)
+    counts = frame.group_by("verdict").len().sort("verdict").rows()
+    summary = ", ".join(f"{n:,} {v.replace('_', ' ')}" for v, n in counts)
+    print(f"{frame.height:,} vehicles: {summary} -> {args.out}", file=sys.stderr)
+    return SOME_FAILED if errors.height else OK
