@@ -44,10 +44,8 @@ def test_a_local_cluster_gives_the_one_process_table():
 
 def test_the_fleet_engine_on_a_local_cluster_equals_one_process(tmp_path):
     pl = pytest.importorskip("polars")
-    from ira30d._fleet_api import to_tables
-
     fleet = [ira30d.example(n) for n in ira30d.example_names()] * 4
-    to_tables(fleet).write(tmp_path / "t")
+    ira30d.fleet_tables(fleet).write(tmp_path / "t")
     one = ira30d.evaluate_fleet(tmp_path / "t").frame
     with (
         distributed.LocalCluster(

@@ -14,7 +14,6 @@ from strategies import cases
 import ira30d
 
 pl = pytest.importorskip("polars")
-from ira30d._fleet.tables import to_tables  # noqa: E402
 
 
 def expected(rs, c, method=None):
@@ -107,7 +106,7 @@ def test_explain_any_row_through_the_object_path():
 
 def test_parquet_tables_batches_and_scenarios(tmp_path):
     fleet = [ira30d.example(n) for n in ira30d.example_names()] * 3
-    to_tables(fleet).write(tmp_path / "t")
+    ira30d.fleet_tables(fleet).write(tmp_path / "t")
     whole = ira30d.evaluate_fleet(fleet).frame
     batched = ira30d.evaluate_fleet(tmp_path / "t", batch_size=5).frame
     assert batched.equals(whole)

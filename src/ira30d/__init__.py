@@ -21,7 +21,7 @@ from ira30d._common.errors import (
 from ira30d._compare import Comparison, Scenario, compare
 from ira30d._determination.records import Determination, Finding, Provenance
 from ira30d._failures import CaseFailure
-from ira30d._fleet_api import compare_fleet, evaluate_fleet, evaluate_fleet_dask
+from ira30d._fleet_api import compare_fleet, evaluate_fleet, evaluate_fleet_dask, fleet_tables
 from ira30d._frame import partition_meta, to_dataframe
 from ira30d._models.battery import Battery, CertifiedContent, Component, Entity, MineralChain, Stage
 from ira30d._models.inputs import Buyer, Case, Msrp, Purchase, TaxYear, Vehicle
@@ -67,6 +67,7 @@ __all__ = [
     "evaluate_partition",
     "example",
     "example_names",
+    "fleet_tables",
     "input_schema",
     "partition_meta",
     "plot_shares",

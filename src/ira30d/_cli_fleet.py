@@ -69,10 +69,10 @@ def fleet_parsers(sub: Any, scenarios: list[str], count: Any) -> None:
 
 def run_fleet(args: argparse.Namespace) -> int:
     """Run ``ira30d fleet`` or ``ira30d tables``; the exit status."""
-    from ira30d._fleet_api import evaluate_fleet, to_tables
+    from ira30d._fleet_api import evaluate_fleet, fleet_tables
 
     if args.command == "tables":
-        t = to_tables(read_cases(args.source))
+        t = fleet_tables(read_cases(args.source))
         t.write(args.dir)
         bad = t.vehicles.filter(t.vehicles["error"].is_not_null())
         for row in bad.iter_rows(named=True):

@@ -69,14 +69,16 @@ def compare_fleet(source: Any, scenarios: Any = ("uk_pact", "eu_pact"), **option
     return _api().compare_fleet(source, scenarios, **options)
 
 
-def to_tables(cases: Any) -> Any:
-    """Cases as the fleet's tables (see the fleet page); a case that is invalid, or holds a
-    value finer than the tables' scale, becomes a row with only its ``error``.
+def fleet_tables(cases: Any) -> Any:
+    """Cases as the fleet's six tables (Polars DataFrames ``vehicles``, ``chains``, ``stages``,
+    ``components``, ``contains``, ``entities``; ``.write(directory)`` saves them as Parquet). A
+    case that is invalid, or holds a value finer than the tables' scale, becomes a vehicle row
+    with only its ``error``. ``ira30d tables CASES DIR`` does the same on the command line.
 
     >>> import ira30d
-    >>> from ira30d._fleet_api import to_tables
-    >>> to_tables([ira30d.example("full_credit_2024")]).chains.height
-    10
+    >>> t = ira30d.fleet_tables([ira30d.example("full_credit_2024")])
+    >>> t.chains.height, t.vehicles["msrp_base_cents"][0]
+    (10, 5499500)
     """
     return _api().to_tables(cases)
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeAlias
 
-if TYPE_CHECKING:
-    from ira30d._determination.records import Determination, Finding
+# A Determination and a Finding are passed in (typed Any: records imports this module).
+Determination: TypeAlias = Any
+Finding: TypeAlias = Any
 
 # status -> (label with a symbol, background colour, text colour); AA contrast on white
 STATUS = {
@@ -57,15 +58,13 @@ def verdict_badge(verdict: str, text: str) -> str:
 
 
 def _items(f: Finding) -> str:
-    from ira30d._determination.records import _item_text
-
     missing = ""
     if f.status == "undetermined" and f.missing_inputs:
         names = ", ".join(f"<code>{html.escape(m)}</code>" for m in f.missing_inputs)
         missing = f"<br><small>missing: {names}</small>"
     if not f.line_items or f.status == "not_applicable":
         return missing
-    lis = "".join(f"<li>{html.escape(_item_text(i))}</li>" for i in f.line_items)
+    lis = "".join(f"<li>{html.escape(item_text(i))}</li>" for i in f.line_items)
     n = len(f.line_items)
     return (
         f'<details class="ira30d-items"><summary>{n} line item{"s" * (n != 1)}</summary>'
@@ -95,3 +94,23 @@ def determination_html(d: Determination) -> str:
         f"<small>rules {e(p.ruleset_version)} [{e(p.ruleset_hash[:12])}], countries "
         f"{e(p.countries)}, method {e(d.critical_minerals_method)}</small></div>"
     )
+
+
+def item_text(item: dict[str, Any]) -> str:
+    """A line item as one line of text: its id, its figures, whether it qualifies, why."""
+    label = item.get("id", "")
+    bits = [
+        f"{k}={v}"
+        for k, v in item.items()
+        if k
+        in ("mineral", "kind", "value", "incremental_value", "contribution", "counted", "fraction")
+    ]
+    flag = (
+        ""
+        if "qualifies" not in item
+        else (" qualifies" if item["qualifies"] else " does not qualify")
+    )
+    if "applies" in item:
+        flag = " (applies)" if item["applies"] else ""
+    reason = f": {item['reason']}" if item.get("reason") else ""
+    return f"{label} ({', '.join(bits)}){flag}{reason}"

@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import TypeAdapter
 
 from ira30d._common.frozen import FrozenDict, freeze  # noqa: F401 - re-exported for the record types
-from ira30d._determination.display import determination_html, short
+from ira30d._determination.display import determination_html, item_text, short
 
 SCHEMA_VERSION = "2"
 _T = TypeVar("_T")
@@ -232,7 +232,7 @@ class Determination:
             lines.append(f"  {mark[f.status]:<15}{f.title}: {f.explanation} ({f.citation})")
             if line_items and f.status != "not_applicable":
                 for item in f.line_items:
-                    lines.append(f"      - {_item_text(item)}")
+                    lines.append(f"      - {item_text(item)}")
             if f.status == "undetermined" and f.missing_inputs:
                 lines.append(f"      missing: {', '.join(f.missing_inputs)}")
             for cf in f.counterfactuals:
@@ -253,25 +253,6 @@ class Determination:
 
     def _repr_html_(self) -> str:
         return determination_html(self)
-
-
-def _item_text(item: dict[str, Any]) -> str:
-    label = item.get("id", "")
-    bits = [
-        f"{k}={v}"
-        for k, v in item.items()
-        if k
-        in ("mineral", "kind", "value", "incremental_value", "contribution", "counted", "fraction")
-    ]
-    flag = (
-        ""
-        if "qualifies" not in item
-        else (" qualifies" if item["qualifies"] else " does not qualify")
-    )
-    if "applies" in item:
-        flag = " (applies)" if item["applies"] else ""
-    reason = f": {item['reason']}" if item.get("reason") else ""
-    return f"{label} ({', '.join(bits)}){flag}{reason}"
 
 
 def _refrozen(d: Determination) -> Determination:

@@ -103,7 +103,9 @@ def _rows(source: Tables | Path, lo: int, hi: int) -> Tables:
     keep = (pl.col("row") >= lo) & (pl.col("row") < hi)
     if isinstance(source, Tables):
         return Tables(**{n: getattr(source, n).filter(keep) for n in NAMES})
-    scans = {n: pl.scan_parquet(source / f"{n}.parquet").filter(keep) for n in NAMES}
+    scans: dict[str, Any] = {
+        n: pl.scan_parquet(source / f"{n}.parquet").filter(keep) for n in NAMES
+    }
     for name, columns in CATEGORIES.items():  # compared and joined often: as categories
         scans[name] = scans[name].with_columns(pl.col(c).cast(pl.Categorical) for c in columns)
     scans["vehicles"] = scans["vehicles"].collect()

@@ -40,7 +40,7 @@ class Decider:
         """The status of one requirement, as text."""
         col = pl.col
         w = req.window
-        core = pl.when(col(f"{req.id}|m")).then(pl.lit("met"))
+        core: Any = pl.when(col(f"{req.id}|m")).then(pl.lit("met"))
         for i in range(len(req.exceptions)):
             core = core.when(col(f"{req.id}|x{i}")).then(pl.lit("met"))
         core = core.when(col(f"{req.id}|n")).then(pl.lit("not_met"))

@@ -83,7 +83,7 @@ def _with_periods(t: Tables, v: pl.DataFrame) -> Tables:
     position (rows are whole numbers from the batch's first), not by a join."""
     if v.height == 0:
         return Tables(**{n: getattr(t, n).with_columns(period=pl.lit(None)) for n in NAMES})
-    lo, hi = t.vehicles["row"].min(), t.vehicles["row"].max()
+    lo, hi = int(t.vehicles["row"].min()), int(t.vehicles["row"].max())  # type: ignore[arg-type]
     lookup = pl.Series("period", [None] * (hi - lo + 1), dtype=pl.Int64).scatter(
         (v["row"] - lo).to_list(), v["period"]
     )

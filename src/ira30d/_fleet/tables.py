@@ -56,14 +56,15 @@ ENTITY_SHARES = ("board", "voting", "equity")
 
 @dataclass(frozen=True)
 class Tables:
-    """The six tables of a fleet (Polars DataFrames)."""
+    """The six tables of a fleet: Polars DataFrames (in a batch read from Parquet, the five
+    tables below ``vehicles`` are LazyFrame scans the engine's query reads)."""
 
     vehicles: pl.DataFrame
-    chains: pl.DataFrame
-    stages: pl.DataFrame
-    components: pl.DataFrame
-    contains: pl.DataFrame
-    entities: pl.DataFrame
+    chains: Any
+    stages: Any
+    components: Any
+    contains: Any
+    entities: Any
 
     def write(self, directory: str | Path) -> None:
         """One Parquet file per table in ``directory``."""
@@ -76,7 +77,7 @@ class Tables:
     def read(cls, directory: str | Path) -> Tables:
         """The tables written by :meth:`write`."""
         d = Path(directory)
-        return cls(**{n: pl.read_parquet(d / f"{n}.parquet", rechunk=True) for n in NAMES})
+        return cls(**{n: pl.read_parquet(d / f"{n}.parquet") for n in NAMES})
 
 
 class _Inexact(Exception):
@@ -132,9 +133,9 @@ def _rows(i: int, c: Case) -> dict[str, list[dict[str, Any]]]:
         "has_purchase": p is not None,
         "has_buyer": c.buyer is not None,
     }
-    for k in MONEY:
-        row[f"msrp_{k}_cents"] = (
-            _scaled(getattr(v.msrp, k), 100, f"vehicle.msrp.{k}") if v.msrp else None
+    for part in MONEY:
+        row[f"msrp_{part}_cents"] = (
+            _scaled(getattr(v.msrp, part), 100, f"vehicle.msrp.{part}") if v.msrp else None
         )
     if b is not None:
         row.update(
