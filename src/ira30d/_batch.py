@@ -8,6 +8,7 @@ cases (each worker builds its own rule set from the pickled recipe).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import operator
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -154,7 +155,14 @@ def _pooled(
     At most four chunks per process are in flight, so memory stays bounded however long the
     input."""
     chunks = iter(lambda: list(islice(items, CHUNK)), [])
-    with ProcessPoolExecutor(processes, initializer=_init, initargs=(ruleset,)) as pool:
+    # forkserver, not fork: the parent may hold threads (Polars, tqdm) a forked child would
+    # inherit mid-lock; the rule set travels as its recipe either way
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    with ProcessPoolExecutor(
+        processes, mp_context=context, initializer=_init, initargs=(ruleset,)
+    ) as pool:
         pending: deque[Any] = deque()
         for chunk in chunks:
             pending.append(pool.submit(_work, (chunk, *args)))
