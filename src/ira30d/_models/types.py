@@ -14,7 +14,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from ira30d._common.errors import UnknownCountryError
 from ira30d._models.codes import check_country
@@ -34,10 +41,6 @@ def _country(code: str) -> str:
         return check_country(code)
     except UnknownCountryError as exc:
         raise ValueError(exc.reason) from None
-
-
-def _upper(value: Any) -> Any:
-    return value.strip().upper() if isinstance(value, str) else value
 
 
 def _lower(value: Any) -> Any:
@@ -72,12 +75,8 @@ def _iso_date(value: Any) -> Any:
 Day = Annotated[date, BeforeValidator(_iso_date)]
 Country = Annotated[
     str,
-    BeforeValidator(_upper),
-    Field(
-        min_length=2,
-        max_length=2,
-        description="ISO 3166-1 alpha-2 country code (case-insensitive).",
-    ),
+    StringConstraints(strip_whitespace=True, to_upper=True, min_length=2, max_length=2),
+    Field(description="ISO 3166-1 alpha-2 country code (case-insensitive)."),
     AfterValidator(_country),
 ]
 Activity = Annotated[Literal["extraction", "processing", "recycling"], BeforeValidator(_lower)]
@@ -95,7 +94,9 @@ PaymentKind = Annotated[
     Literal["deposit", "down_payment", "trade_in", "full_payment", "other_payment", "none"],
     BeforeValidator(_lower),
 ]
-Term = Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=200)]
+Term = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=200)
+]
 """A term of the law's vocabulary (mineral, component kind, EPA class): case-insensitive,
 stored in lower case; the rule set lists the known ones."""
 
