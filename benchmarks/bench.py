@@ -28,6 +28,15 @@ import timeit
 from typing import Any
 
 COUNTRIES = ["US", "CA", "MX", "AU", "CL", "KR", "JP", "ID", "CD", "CN", "AR", "DE"]
+MINERALS = ["lithium", "nickel", "cobalt", "graphite", "manganese"]
+LEAVES = [  # a cell's six inner components; the cell and a module hold them
+    "cathode_electrode",
+    "anode_electrode",
+    "separator",
+    "liquid_electrolyte",
+    "cathode_electrode",
+    "anode_electrode",
+]
 
 
 def fleet(n: int, seed: int = 30, designs: int = 0) -> list[dict[str, Any]]:
@@ -57,7 +66,7 @@ def fleet(n: int, seed: int = 30, designs: int = 0) -> list[dict[str, Any]]:
         chains = [
             {
                 "id": f"m{i}",
-                "mineral": rnd.choice(["lithium", "nickel", "cobalt", "graphite", "manganese"]),
+                "mineral": rnd.choice(MINERALS),
                 "value": str(rnd.randint(50, 900)),
                 "stages": [
                     {
@@ -80,16 +89,7 @@ def fleet(n: int, seed: int = 30, designs: int = 0) -> list[dict[str, Any]]:
                 "country": rnd.choice(COUNTRIES),
                 "entity": f"e{rnd.randrange(4)}",
             }
-            for i, kind in enumerate(
-                [
-                    "cathode_electrode",
-                    "anode_electrode",
-                    "separator",
-                    "liquid_electrolyte",
-                    "cathode_electrode",
-                    "anode_electrode",
-                ]
-            )
+            for i, kind in enumerate(LEAVES)
         ]
         cell_value = sum(int(c["value"]) for c in leaves) + rnd.randint(100, 900)
         comps = leaves + [

@@ -19,21 +19,27 @@ def frame():
     return pd.DataFrame({"case": [json.dumps(c) for c in cases] + ["{not json"]})
 
 
-def test_a_local_cluster_gives_the_one_process_table():
-    rs = ira30d.default_ruleset()
-    cases = frame()
-    local = ira30d.evaluate_partition(cases, ruleset=rs)
+@pytest.fixture(scope="module")
+def client():
+    """A real dask.distributed cluster: two worker processes on this machine."""
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
-        distributed.Client(cluster) as client,
+        distributed.Client(cluster) as c,
     ):
-        assert len(client.scheduler_info()["workers"]) == 2
-        parts = dd.from_pandas(cases, npartitions=4)
-        out = parts.map_partitions(
-            ira30d.evaluate_partition, ruleset=rs, meta=ira30d.partition_meta(rs)
-        ).compute()
+        assert len(c.scheduler_info()["workers"]) == 2
+        yield c
+
+
+def test_a_local_cluster_gives_the_one_process_table(client):
+    rs = ira30d.default_ruleset()
+    cases = frame()
+    local = ira30d.evaluate_partition(cases, ruleset=rs)
+    parts = dd.from_pandas(cases, npartitions=4)
+    out = parts.map_partitions(
+        ira30d.evaluate_partition, ruleset=rs, meta=ira30d.partition_meta(rs)
+    ).compute(scheduler=client)
     assert list(out.columns) == list(ira30d.partition_meta(rs).columns)
     assert out.reset_index(drop=True).equals(local.reset_index(drop=True))
     assert out["verdict"].value_counts()["error"] == 2
@@ -42,19 +48,12 @@ def test_a_local_cluster_gives_the_one_process_table():
     assert (out["verdict"] == "eligible").sum() == 3 * 7
 
 
-def test_the_fleet_engine_on_a_local_cluster_equals_one_process(tmp_path):
+def test_the_fleet_engine_on_a_local_cluster_equals_one_process(client, tmp_path):
     pl = pytest.importorskip("polars")
     fleet = [ira30d.example(n) for n in ira30d.example_names()] * 4
     ira30d.fleet_tables(fleet).write(tmp_path / "t")
     one = ira30d.evaluate_fleet(tmp_path / "t").frame
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        assert len(client.scheduler_info()["workers"]) == 2
-        many = ira30d.evaluate_fleet_dask(tmp_path / "t", client, partition=7)
-        workers = {w for w in client.run(lambda: __import__("os").getpid()).values()}
+    many = ira30d.evaluate_fleet_dask(tmp_path / "t", client, partition=7)
+    workers = set(client.run(lambda: __import__("os").getpid()).values())
     assert many.equals(one) and len(workers) == 2
     assert isinstance(many, pl.DataFrame) and many.height == len(fleet)

@@ -24,18 +24,14 @@ from typing import Any, TextIO
 from ira30d._api import default_ruleset, example, example_names, input_schema
 from ira30d._batch import evaluate_lines, evaluate_many, read_cases, total_of
 from ira30d._cli_fleet import fleet_parsers, run_fleet
+from ira30d._cli_options import at_least_one, law_options, ruleset_of, scenarios
 from ira30d._common.errors import InputError, Ira30dError
 from ira30d._compare import compare
 from ira30d._failures import CaseFailure
 from ira30d._progress import Progress
-from ira30d._ruleset import RuleSet, rules_dir
+from ira30d._ruleset import RuleSet
 
 OK, SOME_FAILED, UNUSABLE = 0, 1, 2
-
-
-def _scenarios() -> list[str]:
-    """The bundled scenarios (file names in rules/scenarios), for the help and the choices."""
-    return sorted(p.stem for p in (rules_dir() / "scenarios").glob("*.yaml"))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
             )
             p.add_argument(
                 "--processes",
-                type=_at_least_one,
+                type=at_least_one,
                 default=1,
                 metavar="N",
                 help="spread the work over N processes (N >= 1; default 1)",
@@ -87,50 +83,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--json", action="store_true", help="print one JSON record a line (JSON Lines)"
         )
-        p.add_argument(
-            "--method",
-            choices=["value_added_50", "traced_qualifying_value"],
-            help="critical-minerals method (default: the rule set's)",
-        )
-        p.add_argument(
-            "--add-country",
-            action="append",
-            metavar="CODE",
-            help="add a country (ISO 3166-1 alpha-2) to the list --add-to names; repeatable",
-        )
-        p.add_argument(
-            "--add-to",
-            default="cma_partners",
-            metavar="LIST",
-            help="list that --add-country adds to (default cma_partners)",
-        )
-        p.add_argument(
-            "--countries",
-            action="append",
-            metavar="FILE",
-            help="replace a country list with a YAML list file; repeatable",
-        )
-        p.add_argument(
-            "--scenario",
-            action="append",
-            choices=_scenarios(),
-            metavar="NAME",
-            help="overlay a bundled scenario; repeatable; one of: "
-            + ", ".join(_scenarios())
-            + (" (compare: the scenarios to compare, default uk_pact and eu_pact)"),
-        )
-        p.add_argument(
-            "--rules", metavar="DIR", help="a rule-set directory (default: the shipped rules)"
-        )
-        p.add_argument(
-            "--backend",
-            default="auto",
-            metavar="NAME",
-            help="rule engine: auto (durable-rules where installed), durable or python",
-        )
+        law_options(p, scenarios(), compare=name == "compare")
     sub.add_parser("rules", help="list every rule with its citation")
     sub.add_parser("schema", help="print the input JSON Schema")
-    fleet_parsers(sub, _scenarios(), _at_least_one)
+    fleet_parsers(sub)
     return parser
 
 
@@ -154,36 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return UNUSABLE
 
 
-def _at_least_one(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
-    return n
-
-
 def _version() -> str:
     from ira30d import __version__
 
     return __version__
-
-
-def _ruleset(args: argparse.Namespace) -> RuleSet:
-    rs = (
-        default_ruleset()
-        if args.rules is None and args.backend == "auto"
-        else RuleSet.load(args.rules, backend=args.backend)
-    )
-    if args.countries:
-        rs = rs.with_countries(files=args.countries)
-    if args.command != "compare":
-        for sc in args.scenario or []:
-            rs = rs.scenario(sc)
-    if args.add_country:
-        rs = rs.with_countries(add={args.add_to: args.add_country})
-    return rs
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -196,7 +126,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return OK
     if args.command in ("fleet", "tables"):
         return run_fleet(args)
-    rs = _ruleset(args)
+    rs = ruleset_of(args)
     if args.command == "compare":
         result = compare(
             read_cases(_cases(args)),

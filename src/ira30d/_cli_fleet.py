@@ -2,7 +2,7 @@
 
 >>> import argparse
 >>> p = argparse.ArgumentParser()
->>> fleet_parsers(p.add_subparsers(dest="command"), ["uk_pact"], int)
+>>> fleet_parsers(p.add_subparsers(dest="command"))
 >>> p.parse_args(["fleet", "cases.jsonl", "out.parquet", "--batch-size", "10"]).batch_size
 10
 """
@@ -14,11 +14,12 @@ import sys
 from typing import Any
 
 from ira30d._batch import read_cases
+from ira30d._cli_options import at_least_one, law_options, ruleset_of, scenarios
 
 OK, SOME_FAILED = 0, 1
 
 
-def fleet_parsers(sub: Any, scenarios: list[str], count: Any) -> None:
+def fleet_parsers(sub: Any) -> None:
     """Add ``fleet`` and ``tables`` to the command's subparsers."""
     fleet = sub.add_parser(
         "fleet",
@@ -32,21 +33,10 @@ def fleet_parsers(sub: Any, scenarios: list[str], count: Any) -> None:
         "file, or a Parquet file with a 'case' column",
     )
     fleet.add_argument("out", help="results file: .parquet, .csv or .jsonl")
-    fleet.add_argument(
-        "--scenario",
-        action="append",
-        choices=scenarios,
-        metavar="NAME",
-        help="overlay a bundled scenario; repeatable; one of: " + ", ".join(scenarios),
-    )
-    fleet.add_argument(
-        "--method",
-        choices=["value_added_50", "traced_qualifying_value"],
-        help="critical-minerals method (default: the rule set's)",
-    )
+    law_options(fleet, scenarios())
     fleet.add_argument(
         "--batch-size",
-        type=count,
+        type=at_least_one,
         default=50_000,
         metavar="N",
         help="vehicles decided together (default 50,000; bounds memory)",
@@ -82,7 +72,7 @@ def run_fleet(args: argparse.Namespace) -> int:
     show = sys.stderr.isatty() if args.progress is None else args.progress
     r = evaluate_fleet(
         args.source,
-        scenario=args.scenario,
+        ruleset=ruleset_of(args),
         method=args.method,
         batch_size=args.batch_size,
         progress=show,

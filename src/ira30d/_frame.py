@@ -16,17 +16,8 @@ from ira30d._determination.records import Determination
 from ira30d._failures import CaseFailure
 from ira30d._ruleset import RuleSet
 
-COLUMNS = (
-    "case_id",
-    "vin",
-    "verdict",
-    "amount",
-    "amount_if_undetermined_met",
-    "amount_if_undetermined_not_met",
-    "regime",
-    "method",
-    "countries",
-)
+AMOUNTS = ("amount", "amount_if_undetermined_met", "amount_if_undetermined_not_met")
+COLUMNS = ("case_id", "vin", "verdict", *AMOUNTS, "regime", "method", "countries")
 
 
 def _pandas() -> Any:

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from ira30d._fleet.tables import ENTITY_SHARES, MONEY, Tables
+from ira30d._fleet.tables import ENTITY_SHARES, MONEY, NAMES, Tables
 
 PURCHASE = (
     "binding_contract_date",
@@ -61,27 +61,19 @@ def to_cases(t: Tables, rows: Iterable[int] | None = None) -> list[dict[str, Any
     v = t.vehicles.filter(pl.col("error").is_null())
     wanted = set(v["row"].to_list()) if rows is None else set(rows)
     v = v.filter(pl.col("row").is_in(list(wanted)))
-    chains, stages = _by_row(t.chains, wanted), _by_row(t.stages, wanted)
-    comps, contains = _by_row(t.components, wanted), _by_row(t.contains, wanted)
-    ents = _by_row(t.entities, wanted)
+    items = {n: _by_row(getattr(t, n), wanted) for n in NAMES[1:]}
     by_row = {r["row"]: r for r in v.to_dicts()}
     order = sorted(wanted) if rows is None else list(rows)
-    return [_case(by_row[i], chains[i], stages[i], comps[i], contains[i], ents[i]) for i in order]
+    return [_case(by_row[i], {n: items[n][i] for n in NAMES[1:]}) for i in order]
 
 
-def _case(
-    r: dict[str, Any],
-    chains: list[Any],
-    stages: list[Any],
-    comps: list[Any],
-    contains: list[Any],
-    ents: list[Any],
-) -> dict[str, Any]:
+def _case(r: dict[str, Any], items: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """One case from its vehicle row and its item rows (``items``: table name -> rows)."""
     vehicle: dict[str, Any] = {k: r[k] for k in VEHICLE if r[k] is not None}
     if r["msrp_base_cents"] is not None:
         vehicle["msrp"] = {k: _dec(r[f"msrp_{k}_cents"], 100) for k in MONEY}
     if r["has_battery"]:
-        vehicle["battery"] = _battery(r, chains, stages, comps, contains, ents)
+        vehicle["battery"] = _battery(r, items)
     case: dict[str, Any] = {"vehicle": vehicle}
     if r["case_id"] is not None:
         case["id"] = r["case_id"]
@@ -103,14 +95,9 @@ def _case(
     return case
 
 
-def _battery(
-    r: dict[str, Any],
-    chains: list[Any],
-    stages: list[Any],
-    comps: list[Any],
-    contains: list[Any],
-    ents: list[Any],
-) -> dict[str, Any]:
+def _battery(r: dict[str, Any], items: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    chains, stages, ents = items["chains"], items["stages"], items["entities"]
+    comps, contains = items["components"], items["contains"]
     b: dict[str, Any] = {
         "capacity_kwh": _dec(r["capacity_wh"], 1000),
         "externally_rechargeable": r["externally_rechargeable"],

@@ -27,6 +27,7 @@ from ira30d._fleet.law import Law
 from ira30d._fleet.rules import compile_columns, fact_schema
 from ira30d._fleet.tables import NAMES, Tables, to_tables
 from ira30d._fleet.vehicle import vehicle_facts
+from ira30d._frame import AMOUNTS
 from ira30d._ruleset import RuleSet
 
 col = pl.col
@@ -124,17 +125,7 @@ def _frame(rs: RuleSet, t: Tables, d: pl.DataFrame) -> pl.DataFrame:
     out = out.with_columns(
         pl.lit(rs.book.digest).alias("ruleset_hash"), pl.lit(rs.countries.name).alias("countries")
     )
-    first = [
-        "row",
-        "case_id",
-        "vin",
-        "verdict",
-        "amount",
-        "amount_if_undetermined_met",
-        "amount_if_undetermined_not_met",
-        "regime",
-        *ids,
-    ]
+    first = ["row", "case_id", "vin", "verdict", *AMOUNTS, "regime", *ids]
     return out.select(*first, pl.exclude(first)).sort("row")
 
 
@@ -157,24 +148,12 @@ def _by_object(
                 "verdict": d.verdict,
                 "error": None,
                 "engine": "object",
-                "amount": _money(d.amount),
                 "regime": d.regime,
-                "amount_if_undetermined_met": _money(d.amount_if_undetermined_met),
-                "amount_if_undetermined_not_met": _money(d.amount_if_undetermined_not_met),
+                **{a: _money(getattr(d, a)) for a in AMOUNTS},
                 **{f.id: f.status for f in d.findings},
             }
         )
-    names = (
-        "row",
-        "verdict",
-        "error",
-        "engine",
-        "amount",
-        "amount_if_undetermined_met",
-        "amount_if_undetermined_not_met",
-        "regime",
-        *ids,
-    )
+    names = ("row", "verdict", "error", "engine", *AMOUNTS, "regime", *ids)
     redone = pl.DataFrame(records, schema={n: out.schema[n] for n in names})
     return out.update(redone, on="row", include_nulls=True)
 
