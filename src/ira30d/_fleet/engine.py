@@ -1,9 +1,11 @@
 """The fleet engine: tables in, one row per vehicle out (verdict, amount, every requirement's
 status), decided column-wise from the same rule files as the object path.
 
-The path: vehicle and battery facts (:mod:`.vehicle`, :mod:`.battery`, one pass per period of
-unchanged law) -> the compiled rules as boolean columns (:mod:`.rules`) -> statuses, verdict and
-amount (:mod:`.decide`). A row the columnar measures cannot vouch for (``bad``), a pre-2023
+The path: vehicle and battery facts (:mod:`.vehicle`, :mod:`.battery`: one query per batch,
+each period of unchanged law with its own values) -> the compiled rules as boolean columns
+(:mod:`.rules`) -> statuses, verdict and amount (:mod:`.decide`). The rules are compiled once per
+rule set, before any row is read: a condition the compiler cannot express fails then, naming
+its rule. A row the columnar measures cannot vouch for (``bad``), a pre-2023
 capacity-formula row, a stated transition election, and a row whose input is invalid go to the
 object path, which decides them exactly as ``ira30d.evaluate`` does (``engine`` says which).
 
@@ -15,6 +17,7 @@ object path, which decides them exactly as ``ira30d.evaluate`` does (``engine`` 
 
 from __future__ import annotations
 
+import weakref
 from decimal import Decimal
 
 import polars as pl
@@ -44,6 +47,7 @@ def evaluate_tables(
     from ira30d._api import default_ruleset
 
     rs = ruleset or default_ruleset()
+    compiled(rs)  # before any row: a rule the compiler cannot express fails here
     law = Law(rs)
     known = law.p("critical_minerals_methods", None)
     if method is not None and method not in known:
@@ -63,16 +67,15 @@ def evaluate_tables(
 
 
 def _facts(law: Law, v: pl.DataFrame, t: Tables, method: str) -> pl.DataFrame:
+    """Every fact of every vehicle, as the fact table the compiled rules read."""
     vf = vehicle_facts(law, v)
     extra = v.select("row", *VEHICLE_COLUMNS, "has_battery")
-    parts = []
     with_battery = vf.join(extra, on="row").filter(col("has_battery") & col("period").is_not_null())
     periods = sorted(with_battery["period"].unique().to_list())
     if periods:
         dated = _with_periods(t, with_battery)
-        parts.append(battery_facts(law, periods, method, with_battery, dated))
-    if parts:
-        vf = vf.join(pl.concat(parts, how="diagonal_relaxed"), on="row", how="left")
+        battery = battery_facts(law, periods, method, with_battery, dated)
+        vf = vf.join(battery, on="row", how="left")
         vf = vf.with_columns(pl.coalesce("bad", "bad_battery").alias("bad")).drop("bad_battery")
     schema = fact_schema(law.book)
     missing = [pl.lit(None, dtype=t).alias(n) for n, t in schema.items() if n not in vf.columns]
@@ -92,10 +95,25 @@ def _with_periods(t: Tables, v: pl.DataFrame) -> Tables:
     return Tables(**{n: getattr(t, n).with_columns(at) for n in NAMES})
 
 
+# Cache: the compiled expressions of each rule set (a RuleSet never changes; an entry goes when
+# its rule set is garbage collected).
+_COMPILED: weakref.WeakKeyDictionary[RuleSet, tuple[list[pl.Expr], Decider, list[pl.Expr]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def compiled(rs: RuleSet) -> tuple[list[pl.Expr], Decider, list[pl.Expr]]:
+    """The rule set's rules as boolean columns, its decider and its status columns."""
+    hit = _COMPILED.get(rs)
+    if hit is None:
+        decider = Decider(rs.book)
+        hit = _COMPILED[rs] = (compile_columns(rs._compiled), decider, decider.statuses())
+    return hit
+
+
 def _decide(rs: RuleSet, facts: pl.DataFrame) -> pl.DataFrame:
-    decider = Decider(rs.book)
-    fired = facts.with_columns(compile_columns(rs._compiled))
-    return decider.verdict(fired.with_columns(decider.statuses()))
+    rules, decider, statuses = compiled(rs)
+    return decider.verdict(facts.with_columns(rules).with_columns(statuses))
 
 
 def _frame(rs: RuleSet, t: Tables, d: pl.DataFrame) -> pl.DataFrame:

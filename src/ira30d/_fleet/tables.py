@@ -45,7 +45,7 @@ from typing import Any
 
 import polars as pl
 
-from ira30d._common.errors import Ira30dError
+from ira30d._common.errors import InputError, Ira30dError
 from ira30d._models.inputs import Case
 from ira30d._models.parse import parse_case
 
@@ -102,8 +102,9 @@ def to_tables(cases: Iterable[Any]) -> Tables:
         try:
             case = parse_case(raw)
             part = _rows(i, case)
-        except Ira30dError as exc:
-            rows["vehicles"].append({"row": i, "error": str(exc)})
+        except Ira30dError as exc:  # every problem, as `ira30d evaluate` reports them
+            why = "; ".join(exc.lines()) if isinstance(exc, InputError) else str(exc)
+            rows["vehicles"].append({"row": i, "error": why})
             continue
         except _Inexact as exc:
             rows["vehicles"].append({"row": i, "case_id": case.id, "error": str(exc)})
