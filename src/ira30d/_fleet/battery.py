@@ -227,23 +227,36 @@ def _may_overflow(chains: Any) -> bool:
 
 def _components(pp: PerPeriod, v: Frame, comps: Frame, contains: Frame) -> Frame:
     law = pp.law
-    children = contains.join(
-        comps.select("row", col("id").alias("child"), col("value_cents").alias("child_value")),
+    key = (col("row") * 1024 + col("component")).alias("key")  # one integer per component
+    comps = comps.with_columns(key)
+    children = contains.with_columns(key).join(
+        comps.select(
+            "row",
+            col("id").alias("child"),
+            col("key").alias("child_key"),
+            col("value_cents").alias("child_value"),
+        ),
         on=["row", "child"],
         how="left",
     )
-    twice = children.group_by("row", "child").len().filter(col("len") > 1).select("row").unique()
-    inner = children.group_by("row", "component").agg(
+    twice = (
+        children.group_by("child_key")
+        .agg(pl.len(), col("row").first())
+        .filter(col("len") > 1)
+        .select("row")
+        .unique()
+    )
+    inner = children.group_by("key").agg(
         col("child_value").sum().alias("inner"), col("child_value").is_null().any().alias("lost")
     )
-    parents = children.select("row", col("child").alias("id"), pl.lit(True).alias("has_parent"))
+    parents = children.select(col("child_key").alias("key"), pl.lit(True).alias("has_parent"))
     na = pp.members("component_lists", col("country"))
     kinds = pp.expr(
         lambda k: list(law.p("battery_component_kinds", k)), lambda m: col("kind").is_in(m)
     )
     c = (
-        comps.join(inner, on=["row", "component"], how="left")
-        .join(parents.unique(["row", "id"]), on=["row", "id"], how="left")
+        comps.join(inner, on="key", how="left")
+        .join(parents.drop_nulls("key").unique("key"), on="key", how="left")
         .with_columns(inc=col("value_cents") - col("inner").fill_null(0))
     )
     suspect = (
