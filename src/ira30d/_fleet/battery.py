@@ -26,9 +26,9 @@ from typing import Any
 
 import polars as pl
 
+from ira30d._fleet.feoc import feoc_facts, judge, place
+from ira30d._fleet.law import PerPeriod
 from ira30d._fleet.tables import NAMES, Tables
-from ira30d._law.parameters import to_fact_scale
-from ira30d._measures.feoc import PLACE
 
 col, I128 = pl.col, pl.Int128
 Frame = pl.LazyFrame
@@ -42,11 +42,6 @@ VEHICLE_COLUMNS = (
     "cert_feoc_compliant_minerals",
     "cert_method",
 )
-ENTITY_FACT_COLUMNS = {
-    "government_board_share": "government_board_ppm",
-    "government_voting_share": "government_voting_ppm",
-    "government_equity_share": "government_equity_ppm",
-}
 
 
 def _share(num: pl.Expr, den: pl.Expr, rounding: str) -> pl.Expr:
@@ -66,70 +61,10 @@ def _gap(num: pl.Expr, den: pl.Expr, cert_ppm: pl.Expr, rounding: str) -> pl.Exp
     return q.cast(pl.Int64)
 
 
-def _count(found: pl.Expr, unknown: pl.Expr, attested: pl.Expr) -> pl.Expr:
-    """``_measures.feoc.decide``'s count: a known FEOC decides; unknowns leave it open unless
-    attested compliant; an attestation of non-compliance counts at least one."""
-    return (
-        pl.when(attested.eq(False))
-        .then(pl.max_horizontal(found, pl.lit(1)))
-        .when(found > 0)
-        .then(found)
-        .when(unknown > 0)
-        .then(pl.when(attested.eq(True)).then(0).otherwise(None))
-        .otherwise(0)
-        .cast(pl.Int64)
-    )
-
-
-def _conflict(found: pl.Expr, unknown: pl.Expr, attested: pl.Expr) -> pl.Expr:
-    return (
-        pl.when(attested.is_null())
-        .then(None)
-        .when(attested)
-        .then((found > 0).cast(pl.Int64))
-        .otherwise(((found == 0) & (unknown == 0)).cast(pl.Int64))
-    )
-
-
 def chain_key() -> pl.Expr:
     """One integer per (vehicle, chain): grouping by it is many times faster than by the pair
     (a battery has at most 500 chains)."""
     return (col("row") * 1024 + col("chain")).alias("key")
-
-
-class PerPeriod:
-    """Law values as expressions over a ``period`` column: one literal when every period present
-    has the same value (the common case), else a ``when/then`` per period."""
-
-    def __init__(self, law: Any, periods: list[int]) -> None:
-        self.law, self.periods = law, periods
-
-    def value(self, read: Any) -> Any:
-        """``read(period)`` if it is the same in every period present, else raise: a law value
-        that shapes the computation (a method's rules) must not change inside a batch."""
-        values = [read(k) for k in self.periods]
-        if any(v != values[0] for v in values):
-            raise NotImplementedError("a method's rules change between periods of one batch")
-        return values[0]
-
-    def expr(self, read: Any, build: Any) -> pl.Expr:
-        """``build(read(period))`` as an expression, per period where the values differ."""
-        values = {k: read(k) for k in self.periods}
-        first = next(iter(values.values()))
-        if all(v == first for v in values.values()):
-            return build(first)  # type: ignore[no-any-return]
-        out: Any = pl.lit(None)
-        for k, v in values.items():
-            out = pl.when(col("period") == k).then(build(v)).otherwise(out)
-        return out  # type: ignore[no-any-return]
-
-    def members(self, lists: Any, of: pl.Expr) -> pl.Expr:
-        """Is ``of`` (a country column) on ``lists`` in its row's period?"""
-        return self.expr(lambda k: self.law.members(lists, k), lambda m: of.is_in(m))
-
-    def share(self, name: str) -> pl.Expr:
-        """A share parameter on the ppm scale."""
-        return self.expr(lambda k: to_fact_scale("share", self.law.p(name, k)), pl.lit)
 
 
 def battery_facts(
@@ -144,12 +79,12 @@ def battery_facts(
         lazy = {n: f.filter(col("period").is_not_null()) for n, f in lazy.items()}
     vl = v.lazy()
     chains = lazy["chains"].with_columns(chain_key())
-    judged = _judge(pp, lazy["entities"])
-    stages = _place(pp, lazy["stages"].with_columns(chain_key()), judged)
-    comps = _place(pp, lazy["components"], judged)
+    judged = judge(pp, lazy["entities"])
+    stages = place(pp, lazy["stages"].with_columns(chain_key()), judged)
+    comps = place(pp, lazy["components"], judged)
     minerals = _minerals(pp, method, vl, chains, stages, wide)
     components = _components(pp, vl, comps, lazy["contains"])
-    feoc = _feoc(pp, vl, chains, stages, comps)
+    feoc = feoc_facts(pp, vl, chains, stages, comps)
     out = vl.select("row").join(minerals, on="row", how="left", maintain_order="left")
     out = out.join(components, on="row", how="left", maintain_order="left")
     out = out.join(feoc, on="row", how="left", maintain_order="left")
@@ -290,109 +225,4 @@ def _components(pp: PerPeriod, v: Frame, comps: Frame, contains: Frame) -> Frame
         pl.when(has & (col("suspect") | col("twice").fill_null(False)))
         .then(pl.lit("component structure"))
         .alias("bad_components"),
-    )
-
-
-def _judge(pp: PerPeriod, entities: Frame) -> Frame:
-    """Each supplier tested once: FEOC by one of its own facts (``ent_feoc``), or some of its
-    facts unknown (``ent_unknown``); the place test is the item's."""
-    law = pp.law
-    tests = pp.value(lambda k: law.p("feoc_tests", k))
-    holds, unknown = [], []
-    for fact, t in tests.items():
-        if fact == PLACE:
-            continue
-        c = col(ENTITY_FACT_COLUMNS.get(fact, fact))
-        if t["test"] == "in_lists":
-            test = pp.members(t["lists"], c)
-        elif t["test"] == "at_least":
-            test = c >= pp.share(t["threshold"])
-        else:
-            test = c.eq(True)
-        holds.append(test.fill_null(False))
-        unknown.append(c.is_null())
-    return entities.select(
-        "row",
-        col("id").alias("entity"),
-        pl.any_horizontal(holds).alias("ent_feoc"),
-        pl.any_horizontal(unknown).alias("ent_unknown"),
-    )
-
-
-def _place(pp: PerPeriod, items: Frame, judged: Frame) -> Frame:
-    """Line items (stages or components) judged: FEOC, unknown, or clear; and whether their
-    entity is named but not among the battery's entities."""
-    place_lists = pp.value(lambda k: pp.law.p("feoc_tests", k)[PLACE]["lists"])
-    place = pp.members(place_lists, col("country"))
-    j = items.join(judged, on=["row", "entity"], how="left")  # order kept: not needed
-    named = col("entity").is_not_null()
-    feoc = place | (named & col("ent_feoc").fill_null(False))
-    return j.with_columns(
-        feoc.alias("feoc"),
-        (~feoc & (~named | col("ent_unknown").fill_null(False))).alias("unknown"),
-        (named & col("ent_feoc").is_null()).alias("stranger"),
-    )
-
-
-def _feoc(pp: PerPeriod, v: Frame, chains: Frame, stages: Frame, comps: Frame) -> Frame:
-    itt = pp.expr(
-        lambda k: pp.law.set("impracticable_to_trace_materials", k),
-        lambda m: col("material").fill_null("").str.to_lowercase().is_in(m),
-    )
-    per_chain = (
-        stages.group_by("key")
-        .agg(
-            col("feoc").any().alias("feoc"),
-            col("unknown").any().alias("u"),
-            col("stranger").any().alias("stranger"),
-        )
-        .join(chains.select("row", "key", itt.alias("itt")), on="key")
-        .with_columns(unknown=~col("feoc") & col("u"))
-    )
-    m = per_chain.group_by("row").agg(
-        col("feoc").sum().alias("m_found"),
-        col("unknown").sum().alias("m_open"),
-        (col("feoc") & ~col("itt")).sum().alias("t_found"),
-        (col("unknown") & ~col("itt")).sum().alias("t_open"),
-        col("stranger").any().alias("m_stranger"),
-    )
-    c = comps.group_by("row").agg(
-        col("feoc").sum().alias("c_found"),
-        col("unknown").sum().alias("c_open"),
-        col("stranger").any().alias("c_stranger"),
-    )
-    j = v.join(m, on="row", how="left", maintain_order="left").join(
-        c, on="row", how="left", maintain_order="left"
-    )
-    att_c, att_m = col("cert_feoc_compliant_components"), col("cert_feoc_compliant_minerals")
-    has_c = col("has_components").fill_null(False) & col("c_found").is_not_null()
-    has_m = col("has_chains").fill_null(False) & col("m_found").is_not_null()
-    by_att_c = pl.when(att_c).then(0).otherwise(1)
-    by_att_m = pl.when(att_m).then(0).otherwise(1)
-    return j.select(
-        "row",
-        pl.when(has_c)
-        .then(_count(col("c_found"), col("c_open"), att_c))
-        .when(att_c.is_not_null())
-        .then(by_att_c)
-        .alias("feoc_components"),
-        pl.when(has_c)
-        .then(_conflict(col("c_found"), col("c_open"), att_c))
-        .alias("feoc_components_attestation_conflict"),
-        pl.when(has_m)
-        .then(_count(col("m_found"), col("m_open"), att_m))
-        .when(att_m.is_not_null())
-        .then(by_att_m)
-        .alias("feoc_minerals"),
-        pl.when(has_m)
-        .then(_count(col("t_found"), col("t_open"), att_m))
-        .when(att_m.is_not_null())
-        .then(by_att_m)
-        .alias("feoc_minerals_traceable"),
-        pl.when(has_m)
-        .then(_conflict(col("m_found"), col("m_open"), att_m))
-        .alias("feoc_minerals_attestation_conflict"),
-        pl.when(col("m_stranger").fill_null(False) | col("c_stranger").fill_null(False))
-        .then(pl.lit("unknown entity"))
-        .alias("bad_entities"),
     )

@@ -5,8 +5,8 @@ Each requirement's status is one ``when/then`` chain in the object path's order:
 (no purchase or buyer given), window date missing (met if the condition holds on any date, else
 undetermined), window not applying, met, met by an exception, not met, absent input read as not
 applicable, else undetermined; an election not available and not elected is not applicable. The
-verdict follows the regime's credit parts; an undetermined row has no amount, only its bounds.
-Rows under a capacity-formula regime (before 2023) are left to the object path (``needs_object``).
+verdict follows the regime's formula (credit parts, or the capacity formula with the phase-out);
+an undetermined row has no amount, only its bounds.
 
 >>> import ira30d, polars as pl
 >>> rs = ira30d.default_ruleset()
@@ -26,6 +26,17 @@ from ira30d._determination.verdict import amount_param, most_credit
 from ira30d._law.book import RuleBook
 
 CENTS = 100
+MILLION = 10**6
+
+
+def _mills(value: Any, where: str) -> int:
+    """A formula value in thousandths (of a dollar or a kWh), which must be exact."""
+    scaled = Decimal(value) * 1000
+    if scaled != scaled.to_integral_value():
+        raise NotImplementedError(f"{where}: {value} is finer than a thousandth")
+    return int(scaled)
+
+
 STATUS = pl.Enum(["met", "not_met", "undetermined", "not_applicable"])  # one byte a status
 
 
@@ -75,8 +86,7 @@ class Decider:
 
     def verdict(self, frame: pl.DataFrame) -> pl.DataFrame:
         """``frame`` (fired columns and statuses) with ``regime``, ``verdict``, ``amount_cents``
-        (null when undetermined), the two bounds in cents, and ``needs_object`` (a capacity-formula
-        regime: decided by the object path)."""
+        (null when undetermined) and the two bounds in cents."""
         col, book = pl.col, self.book
         regime: Any = pl.lit(None, dtype=pl.String)
         for r in reversed(book.regimes):  # the first regime that fires wins
@@ -88,7 +98,11 @@ class Decider:
         in_parts = col("regime").is_in(credit_parts).fill_null(False)
 
         def total(upper: bool) -> pl.Expr:
-            out = pl.lit(0, dtype=pl.Int64)
+            out: Any = pl.lit(0, dtype=pl.Int64)
+            for r in book.regimes:
+                if r.formula == "capacity":
+                    amount = self.capacity_cents(r, upper)
+                    out = pl.when(col("regime") == r.id).then(amount).otherwise(out)
             for p in parts:
                 cents = int(Decimal(book.parameters[amount_param(book, p.id)].at(None)) * CENTS)
                 counted = col(p.id) == "met"
@@ -127,5 +141,51 @@ class Decider:
             .then(0)
             .otherwise(low)
             .alias("lower_cents"),
-            (~in_parts & ~no_regime).alias("needs_object"),
         )
+
+    def capacity_cents(self, regime: Any, upper: bool) -> pl.Expr:
+        """The capacity formula's amount in cents (``verdict.capacity_amount``, exactly): base +
+        step from a capacity + per kWh above a floor, capped, times the phase-out fraction when
+        the regime phases out and the phase-out is met, rounded half up as the parameter says.
+        Worked in thousandths of a dollar and ppm, so every step is an exact integer."""
+        col, book = pl.col, self.book
+        param = book.parameters[regime.parameter]
+        if param.spec.on != "placed_in_service":
+            raise NotImplementedError(f"{regime.id}: the formula is dated by {param.spec.on}")
+        wh = col("battery_kwh").cast(pl.Int128)  # watt-hours: thousandths of a kWh
+        fraction: Any = pl.lit(MILLION, dtype=pl.Int128)
+        if regime.phaseout:
+            phased = (col("manufacturer_phaseout") == "met") & col(
+                "phaseout_fraction"
+            ).is_not_null()
+            fraction = (
+                pl.when(phased).then(col("phaseout_fraction").cast(pl.Int128)).otherwise(fraction)
+            )
+        quantum = {"whole_dollars_half_up": 100, "cents_half_up": 1}[
+            param.spec.rounding or "whole_dollars_half_up"
+        ]
+        out: Any = pl.lit(None, dtype=pl.Int64)
+        for start, f in zip(param.starts, param.values, strict=True):
+            # thousandths: of a dollar for amounts, of a kWh (Wh) for step_from_kwh, per_kwh_above
+            m = {k: _mills(v, regime.id) for k, v in f.items()}
+            if m["step"] % 1000:
+                raise NotImplementedError(f"{regime.id}: a step of {f['step']} is not whole")
+            above = pl.max_horizontal(wh - m["per_kwh_above"], pl.lit(0, dtype=pl.Int128))
+            # step dollars per kWh above the floor = step mills per Wh above it
+            capacity = (
+                pl.when(wh >= m["step_from_kwh"])
+                .then(m["step"] + (m["step"] // 1000) * above)
+                .otherwise(0)
+            )
+            amount = pl.min_horizontal(
+                pl.lit(m["total_cap"]), m["base"] + pl.min_horizontal(capacity, m["capacity_cap"])
+            )
+            # amount (mills) x fraction (ppm): dollars = amount * fraction / 10^9; in quanta
+            num, den = amount * fraction * 100, pl.lit(10**9 * quantum, dtype=pl.Int128)
+            rounded = ((2 * num + den) // (2 * den)) * quantum
+            cents = (
+                pl.when(wh.is_null()).then(m["total_cap"] // 10 if upper else 0).otherwise(rounded)
+            )
+            day = start.year * 10000 + start.month * 100 + start.day
+            out = pl.when(col("placed_in_service") >= day).then(cents).otherwise(out)
+        return out.cast(pl.Int64)

@@ -5,8 +5,8 @@ The path: vehicle and battery facts (:mod:`.vehicle`, :mod:`.battery`: one query
 each period of unchanged law with its own values) -> the compiled rules as boolean columns
 (:mod:`.rules`) -> statuses, verdict and amount (:mod:`.decide`). The rules are compiled once per
 rule set, before any row is read: a condition the compiler cannot express fails then, naming
-its rule. A row the columnar measures cannot vouch for (``bad``), a pre-2023
-capacity-formula row, a stated transition election, and a row whose input is invalid go to the
+its rule. A row the columnar measures cannot vouch for (``bad``: a stated transition election,
+an unknown term or supplier, a suspect containment), and a row whose input is invalid go to the
 object path, which decides them exactly as ``ira30d.evaluate`` does (``engine`` says which).
 
 >>> import ira30d
@@ -118,7 +118,7 @@ def _decide(rs: RuleSet, facts: pl.DataFrame) -> pl.DataFrame:
 
 def _frame(rs: RuleSet, t: Tables, d: pl.DataFrame) -> pl.DataFrame:
     ids = [r.id for r in rs.book.requirements]
-    engine = pl.when(col("bad").is_not_null() | col("needs_object")).then(pl.lit("object"))
+    engine = pl.when(col("bad").is_not_null()).then(pl.lit("object"))
     decided = d.select(
         "row",
         "verdict",

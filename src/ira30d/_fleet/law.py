@@ -18,7 +18,10 @@ from typing import Any
 
 import polars as pl
 
+from ira30d._law.parameters import to_fact_scale
 from ira30d._measures.measurer import Measurer
+
+col = pl.col
 
 
 class Law:
@@ -59,3 +62,38 @@ class Law:
     def set(self, name: str, period: int) -> list[str]:
         """A list parameter's values, lower-cased."""
         return sorted(self.measurer._set(name, self.days[period]))
+
+
+class PerPeriod:
+    """Law values as expressions over a ``period`` column: one literal when every period present
+    has the same value (the common case), else a ``when/then`` per period."""
+
+    def __init__(self, law: Any, periods: list[int]) -> None:
+        self.law, self.periods = law, periods
+
+    def value(self, read: Any) -> Any:
+        """``read(period)`` if it is the same in every period present, else raise: a law value
+        that shapes the computation (a method's rules) must not change inside a batch."""
+        values = [read(k) for k in self.periods]
+        if any(v != values[0] for v in values):
+            raise NotImplementedError("a method's rules change between periods of one batch")
+        return values[0]
+
+    def expr(self, read: Any, build: Any) -> pl.Expr:
+        """``build(read(period))`` as an expression, per period where the values differ."""
+        values = {k: read(k) for k in self.periods}
+        first = next(iter(values.values()))
+        if all(v == first for v in values.values()):
+            return build(first)  # type: ignore[no-any-return]
+        out: Any = pl.lit(None)
+        for k, v in values.items():
+            out = pl.when(col("period") == k).then(build(v)).otherwise(out)
+        return out  # type: ignore[no-any-return]
+
+    def members(self, lists: Any, of: pl.Expr) -> pl.Expr:
+        """Is ``of`` (a country column) on ``lists`` in its row's period?"""
+        return self.expr(lambda k: self.law.members(lists, k), lambda m: of.is_in(m))
+
+    def share(self, name: str) -> pl.Expr:
+        """A share parameter on the ppm scale."""
+        return self.expr(lambda k: to_fact_scale("share", self.law.p(name, k)), pl.lit)
