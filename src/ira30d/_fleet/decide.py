@@ -152,15 +152,15 @@ class Decider:
         param = book.parameters[regime.parameter]
         if param.spec.on != "placed_in_service":
             raise NotImplementedError(f"{regime.id}: the formula is dated by {param.spec.on}")
-        wh = col("battery_kwh").cast(pl.Int128)  # watt-hours: thousandths of a kWh
-        fraction: Any = pl.lit(MILLION, dtype=pl.Int128)
+        caps = [_mills(f["total_cap"], regime.id) for f in param.values]
+        wide = pl.Int64 if max(caps) * MILLION * 100 * 4 < 2**63 else pl.Int128  # exact either way
+        wh = col("battery_kwh").cast(wide)  # watt-hours: thousandths of a kWh (at most 10^7)
+        fraction: Any = pl.lit(MILLION, dtype=wide)
         if regime.phaseout:
             phased = (col("manufacturer_phaseout") == "met") & col(
                 "phaseout_fraction"
             ).is_not_null()
-            fraction = (
-                pl.when(phased).then(col("phaseout_fraction").cast(pl.Int128)).otherwise(fraction)
-            )
+            fraction = pl.when(phased).then(col("phaseout_fraction").cast(wide)).otherwise(fraction)
         quantum = {"whole_dollars_half_up": 100, "cents_half_up": 1}[
             param.spec.rounding or "whole_dollars_half_up"
         ]
@@ -170,7 +170,7 @@ class Decider:
             m = {k: _mills(v, regime.id) for k, v in f.items()}
             if m["step"] % 1000:
                 raise NotImplementedError(f"{regime.id}: a step of {f['step']} is not whole")
-            above = pl.max_horizontal(wh - m["per_kwh_above"], pl.lit(0, dtype=pl.Int128))
+            above = pl.max_horizontal(wh - m["per_kwh_above"], pl.lit(0, dtype=wide))
             # step dollars per kWh above the floor = step mills per Wh above it
             capacity = (
                 pl.when(wh >= m["step_from_kwh"])
@@ -181,7 +181,7 @@ class Decider:
                 pl.lit(m["total_cap"]), m["base"] + pl.min_horizontal(capacity, m["capacity_cap"])
             )
             # amount (mills) x fraction (ppm): dollars = amount * fraction / 10^9; in quanta
-            num, den = amount * fraction * 100, pl.lit(10**9 * quantum, dtype=pl.Int128)
+            num, den = amount * fraction * 100, pl.lit(10**9 * quantum, dtype=wide)
             rounded = ((2 * num + den) // (2 * den)) * quantum
             cents = (
                 pl.when(wh.is_null()).then(m["total_cap"] // 10 if upper else 0).otherwise(rounded)
