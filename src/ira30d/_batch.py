@@ -193,7 +193,7 @@ def evaluate_lines(
     processes: the parent only moves text, the workers parse, decide and render. A case that
     cannot be decided comes as its :class:`CaseFailure`. Used by ``ira30d evaluate
     --processes N``."""
-    with Progress.on(progress, total_of(source)) as bar:
+    with Progress.on(progress, lambda: total_of(source)) as bar:
         yield from _pooled(_indexed(source), (method, as_json), ruleset, processes, bar)
 
 
@@ -228,7 +228,7 @@ def evaluate_many(
     from ira30d._api import default_ruleset
 
     rs = ruleset or default_ruleset()
-    with Progress.on(progress, total_of(source)) as bar:
+    with Progress.on(progress, lambda: total_of(source)) as bar:
         if processes > 1 and not counterfactuals:
             results = _pooled(_indexed(source), (method, None), rs, processes, bar)
         else:

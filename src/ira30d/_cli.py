@@ -162,7 +162,7 @@ def _evaluate(args: argparse.Namespace, rs: RuleSet, out: TextIO) -> int:
         show = args.command == "evaluate" and sys.stderr.isatty()
     processes = getattr(args, "processes", 1)
     failed = 0
-    with Progress.on(show, total_of(source)) as bar:
+    with Progress.on(show, lambda: total_of(source)) as bar:
         if processes > 1 and not args.why_not and isinstance(source, str):
             results: Iterator[Any] = evaluate_lines(
                 source,

@@ -3,22 +3,21 @@ from a path or a text stream, a UTF-8 byte-order mark accepted. Every path that 
 batch API, the CLI with or without ``--processes``, stdin) reads them here.
 
 JSON Lines is streamed a line at a time; an array or a single object is parsed whole. Each case
-comes as its JSON text (``case_texts``, for workers that parse it themselves) or parsed
-(``cases_in``); ``entries`` also gives each case's line and lets a batch go on past a line that
-is not JSON (that line's entry is its :class:`InputError`). A problem with the whole input (empty,
-not UTF-8, an array that does not parse, too large) is raised at once.
+comes as its JSON text with its line (``entries``), so a batch goes on past a line that is not
+JSON (that line's entry is its :class:`InputError`). A problem with the whole input (empty, not
+UTF-8, an array that does not parse, too large) is raised at once.
 
 >>> import io
->>> list(cases_in(io.StringIO('\\ufeff{"id": "a"}\\n\\n{"id": "b"}\\n'), "cases.jsonl"))
-[{'id': 'a'}, {'id': 'b'}]
->>> list(cases_in(io.StringIO('{\\n  "id": "pretty"\\n}\\n'), "case.json"))
-[{'id': 'pretty'}]
->>> list(cases_in(io.StringIO('[{"id": "x"}, {"id": "y"}]'), "cases.json"))
-[{'id': 'x'}, {'id': 'y'}]
->>> list(cases_in(io.StringIO('{"id": "a"}\\n{"id": '), "broken.jsonl"))
-Traceback (most recent call last):
-...
-ira30d.InputError: broken.jsonl: line 2: invalid JSON: Expecting value
+>>> def texts(text, label):
+...     return [t if isinstance(t, str) else str(t) for _, t in entries(io.StringIO(text), label)]
+>>> texts('\\ufeff{"id": "a"}\\n\\n{"id": "b"}\\n', "cases.jsonl")
+['{"id": "a"}', '{"id": "b"}']
+>>> texts('{\\n  "id": "pretty"\\n}\\n', "case.json")
+['{"id": "pretty"}']
+>>> texts('[{"id": "x"}, {"id": "y"}]', "cases.json")
+['{"id": "x"}', '{"id": "y"}']
+>>> texts('{"id": "a"}\\n{"id": ', "broken.jsonl")[1]
+'broken.jsonl: line 2: invalid JSON: Expecting value'
 """
 
 from __future__ import annotations
@@ -53,14 +52,6 @@ def entries(stream: TextIO, label: str) -> Iterator[Entry]:
         yield entry
     if count == 0:
         raise InputError(label, "no cases in the input", "no_cases")
-
-
-def case_texts(stream: TextIO, label: str) -> Iterator[str]:
-    """Each case of ``stream`` as JSON text, in order; the first bad line raises its error."""
-    for _, text in entries(stream, label):
-        if isinstance(text, InputError):
-            raise text
-        yield text
 
 
 def _texts(stream: TextIO, label: str) -> Iterator[Entry]:
@@ -102,12 +93,6 @@ def _split(head: str, stream: TextIO, label: str) -> Iterator[Entry]:
             else:
                 yield n, line.strip()
         n += 1
-
-
-def cases_in(stream: TextIO, label: str) -> Iterator[Any]:
-    """Each case of ``stream`` parsed (dicts), in order."""
-    for text in case_texts(stream, label):
-        yield json.loads(text)
 
 
 def _chain(first: str, stream: TextIO) -> Iterator[str]:

@@ -18,26 +18,30 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from tqdm import tqdm
-
 
 class Progress:
     """A progress bar on ``stream`` (``None``: silent) counting cases."""
 
     def __init__(self, stream: TextIO | None, total: int | None = None) -> None:
-        self._bar = (
-            None
-            if stream is None
-            else tqdm(total=total, file=stream, unit=" cases", unit_scale=False, mininterval=0.2)
-        )
+        self._bar: Any = None
+        if stream is not None:  # tqdm only when a bar is drawn
+            from tqdm import tqdm
+
+            self._bar = tqdm(
+                total=total, file=stream, unit=" cases", unit_scale=False, mininterval=0.2
+            )
 
     @classmethod
-    def on(cls, progress: bool | TextIO | Progress, total: int | None = None) -> Progress:
+    def on(cls, progress: bool | TextIO | Progress, total: Any = None) -> Progress:
         """``True``: on stderr; a stream: on it; ``False``: silent; a :class:`Progress`: that
-        bar (its owner closes it)."""
+        bar (its owner closes it). ``total`` may be a function, called only when a new bar is
+        drawn (counting a file's cases is a pass over it)."""
         if isinstance(progress, Progress):
             return progress
-        return cls((sys.stderr if progress is True else progress) or None, total)
+        stream = (sys.stderr if progress is True else progress) or None
+        if stream is None:
+            return cls(None)
+        return cls(stream, total() if callable(total) else total)
 
     def __enter__(self) -> Progress:
         return self

@@ -17,12 +17,12 @@ an undetermined row has no amount, only its bounds.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import polars as pl
 
-from ira30d._determination.verdict import amount_param, most_credit
+from ira30d._determination.verdict import ROUNDING, amount_param, most_credit
 from ira30d._law.book import RuleBook
 
 CENTS = 100
@@ -161,9 +161,10 @@ class Decider:
                 "phaseout_fraction"
             ).is_not_null()
             fraction = pl.when(phased).then(col("phaseout_fraction").cast(wide)).otherwise(fraction)
-        quantum = {"whole_dollars_half_up": 100, "cents_half_up": 1}[
-            param.spec.rounding or "whole_dollars_half_up"
-        ]
+        step, mode = ROUNDING[param.spec.rounding or "whole_dollars_half_up"]
+        if mode != ROUND_HALF_UP:
+            raise NotImplementedError(f"{regime.id}: rounding {mode} is not half up")
+        quantum = int(step * CENTS)  # the rounding step, in cents
         out: Any = pl.lit(None, dtype=pl.Int64)
         for start, f in zip(param.starts, param.values, strict=True):
             # thousandths: of a dollar for amounts, of a kWh (Wh) for step_from_kwh, per_kwh_above

@@ -5,27 +5,7 @@ position. Exact integers throughout: money in cents (``*_cents``), shares in par
 fractions of a cent, a share with more than six decimals) does not fit: that vehicle's row
 carries the reason in ``error`` and the engine reports it instead of deciding it.
 
-=============  ======================================================================
-table          columns
-=============  ======================================================================
-vehicles       row, case_id, vin, manufacturer, model, model_year, epa_label_class,
-               gvwr_lbs, motor_vehicle, qualified_manufacturer, final_assembly_country,
-               msrp_{base,manufacturer_options,destination,dealer_addons}_cents,
-               has_battery, capacity_wh, externally_rechargeable,
-               impracticable_to_trace_election, has_chains, has_components,
-               cert_{critical_minerals,battery_components}_ppm,
-               cert_feoc_compliant_{components,minerals}, cert_method, cert_period,
-               has_purchase, binding_contract_date, first_payment_date,
-               first_payment_kind, sale_date, placed_in_service_date, original_use,
-               for_resale, seller_report, transition_election, has_buyer,
-               {current,preceding}_status, {current,preceding}_magi_cents, on, error
-chains         row, chain, id, mineral, material, value_cents
-stages         row, chain, stage, activity, country, entity, share_ppm
-components     row, component, id, kind, value_cents, country, entity
-contains       row, component, child (the contained component's id)
-entities       row, entity, id, name, incorporated_in, principal_place_of_business,
-               government_{board,voting,equity}_ppm, effective_control_license, designated
-=============  ======================================================================
+The columns of each table are ``SCHEMAS`` below (the fleet page of the docs lists them).
 
 >>> import ira30d
 >>> t = to_tables([ira30d.example("full_credit_2024")])
