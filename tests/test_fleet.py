@@ -14,6 +14,7 @@ from strategies import cases
 import ira30d
 
 pl = pytest.importorskip("polars")
+from ira30d._fleet.tables import NAMES  # noqa: E402 - after the skip: needs Polars
 
 
 def expected(rs, c, method=None):
@@ -84,6 +85,55 @@ def test_rows_leave_the_columnar_path_only_for_the_documented_reasons(plain, fle
                 continue
             assert (c.get("purchase") or {}).get("transition_election") is True, c
     assert "columnar" in engines
+
+
+def test_sums_that_leave_int64_are_exact():
+    """Chain and component values whose sums (times shares in ppm) leave Int64 are summed in
+    Int128: the same answers as the object path, never a wrapped integer."""
+    big = ira30d.example("full_credit_2024")
+    for i, chain in enumerate(big["vehicle"]["battery"]["mineral_chains"]):
+        chain["value"] = str(40_000_000_000_000_000 + i)  # 4e16 dollars: near the 2**62 cents cap
+    for comp in big["vehicle"]["battery"]["components"]:
+        comp["value"] = str(Decimal(comp["value"]) * 10**12)
+    frame = ira30d.evaluate_fleet([big]).frame
+    assert frame["engine"].to_list() == ["columnar"]
+    check(ira30d.default_ruleset(), [big, ira30d.example("full_credit_2024")])
+
+
+def test_tables_in_any_row_order_give_the_same_answers():
+    fleet = [ira30d.example(n) for n in ira30d.example_names()]
+    t = ira30d.fleet_tables(fleet)
+    children = {n: getattr(t, n).sample(fraction=1.0, shuffle=True, seed=3) for n in NAMES[1:]}
+    shuffled = type(t)(vehicles=t.vehicles, **children)
+    assert ira30d.evaluate_fleet(shuffled).frame.equals(ira30d.evaluate_fleet(t).frame)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 6), st.one_of(st.none(), st.integers(-(2**40), 2**40))),
+        max_size=40,
+    ),
+    wide=st.booleans(),
+)
+def test_run_sums_are_group_sums(rows, wide):
+    """The runs reduction equals a group-by sum (nulls as 0), in either integer width."""
+    from ira30d._fleet.runs import ordered, run_sums
+
+    frame = pl.DataFrame(rows, schema={"key": pl.Int64, "x": pl.Int64}, orient="row")
+    dtype = pl.Int128 if wide else pl.Int64
+    got = run_sums(ordered(frame, "key"), "key", {"x": pl.col("x"), "n": pl.col("key") >= 0}, dtype)
+    want = frame.group_by("key").agg(pl.col("x").sum(), pl.len().alias("n")).sort("key")
+    assert got.rows() == want.rows()
+
+
+def test_fits_is_exact_at_the_int64_boundary():
+    from ira30d._fleet.runs import fits
+
+    assert fits(pl.Series([2**62, 2**62 - 1]))  # 2**63 - 1: the largest Int64
+    assert not fits(pl.Series([2**62, 2**62]))
+    assert not fits(pl.Series([-(2**62), 2**62]))  # absolute values: a running sum may pass it
+    assert fits(pl.Series([10**6]), 10**12) and not fits(pl.Series([10**7]), 10**12)
 
 
 def test_a_value_finer_than_the_scale_is_an_error_not_a_float():

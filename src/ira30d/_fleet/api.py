@@ -24,13 +24,7 @@ from ira30d._fleet.tables import NAMES, Tables, to_tables
 from ira30d._progress import Progress
 from ira30d._ruleset import RuleSet
 
-BATCH = 50_000
-CATEGORIES = {
-    "stages": ("activity", "country", "entity"),
-    "components": ("country", "entity", "id"),
-    "contains": ("child",),
-    "entities": ("id",),
-}  # vehicles decided together: bounds the memory of the stage table
+BATCH = 50_000  # vehicles decided together: bounds the memory of the stage table
 
 
 @dataclass(frozen=True)
@@ -106,8 +100,6 @@ def _rows(source: Tables | Path, lo: int, hi: int) -> Tables:
     scans: dict[str, Any] = {
         n: pl.scan_parquet(source / f"{n}.parquet").filter(keep) for n in NAMES
     }
-    for name, columns in CATEGORIES.items():  # compared and joined often: as categories
-        scans[name] = scans[name].with_columns(pl.col(c).cast(pl.Categorical) for c in columns)
     scans["vehicles"] = scans["vehicles"].collect()
     return Tables(**scans)
 

@@ -1,7 +1,8 @@
 """The battery's facts, column-wise, for vehicles in any periods of unchanged law: the object path's
 ``_measures.sourcing``, ``battery`` and ``feoc`` over the chain, stage, component and entity
-tables, in exact integers (cents, ppm; ``Int128`` where products need it), rounded the way the
-rule book says each fact is compared.
+tables, in exact integers (cents, ppm; ``Int128`` where sums need it), rounded the way the
+rule book says each fact is compared. Each level is reduced to the next by sums over runs of
+rows (:mod:`.runs`): stages to their chain, chains and components to their vehicle.
 
 Rows the columnar measures cannot vouch for are marked ``bad`` and decided by the object path:
 an unknown mineral, component kind, entity or contained component, a component contained twice,
@@ -26,12 +27,12 @@ from typing import Any
 
 import polars as pl
 
-from ira30d._fleet.feoc import feoc_facts, judge, place
+from ira30d._fleet.feoc import COMPONENT_SUMS, chain_sums, feoc_columns, judge, place
 from ira30d._fleet.law import PerPeriod
+from ira30d._fleet.runs import fits, id_key, ordered, run_sums
 from ira30d._fleet.tables import NAMES, Tables
 
 col, I128 = pl.col, pl.Int128
-Frame = pl.LazyFrame
 MILLION = 10**6
 VEHICLE_COLUMNS = (
     "has_chains",
@@ -62,9 +63,14 @@ def _gap(num: pl.Expr, den: pl.Expr, cert_ppm: pl.Expr, rounding: str) -> pl.Exp
 
 
 def chain_key() -> pl.Expr:
-    """One integer per (vehicle, chain): grouping by it is many times faster than by the pair
-    (a battery has at most 500 chains)."""
+    """One integer per (vehicle, chain), in the tables' order (a battery has at most 500
+    chains or components): one key to sort, run and join by."""
     return (col("row") * 1024 + col("chain")).alias("key")
+
+
+def component_key() -> pl.Expr:
+    """One integer per (vehicle, component), as :func:`chain_key`."""
+    return (col("row") * 1024 + col("component")).alias("key")
 
 
 def battery_facts(
@@ -73,32 +79,65 @@ def battery_facts(
     """The battery facts of the vehicles ``v`` (with a battery and a period); the child tables
     of ``t`` carry each item's ``period``, null for vehicles not measured."""
     pp = PerPeriod(law, periods)
-    wide = I128 if _may_overflow(t.chains) else pl.Int64
-    lazy = {n: getattr(t, n).lazy() for n in NAMES}  # one query: Polars plans and parallelises
-    if t.vehicles["period"].null_count():  # some vehicles are not measured: leave them out
-        lazy = {n: f.filter(col("period").is_not_null()) for n, f in lazy.items()}
-    vl = v.lazy()
-    chains = lazy["chains"].with_columns(chain_key())
-    judged = judge(pp, lazy["entities"])
-    stages = place(pp, lazy["stages"].with_columns(chain_key()), judged)
-    comps = place(pp, lazy["components"], judged)
-    minerals = _minerals(pp, method, vl, chains, stages, wide)
-    components = _components(pp, vl, comps, lazy["contains"])
-    feoc = feoc_facts(pp, vl, chains, stages, comps)
-    out = vl.select("row").join(minerals, on="row", how="left", maintain_order="left")
+    f = _read(t)
+    judged = judge(pp, f["entities"])
+    stages = place(pp, ordered(f["stages"].with_columns(chain_key()), "key"), judged)
+    chains = ordered(f["chains"].with_columns(chain_key()), "key")
+    chains = _with(chains, _per_chain(pp, stages))
+    comps = place(pp, ordered(f["components"].with_columns(component_key()), "key"), judged)
+    comps = _incremental(comps, f["contains"])
+    minerals = _minerals(pp, chains)
+    components = _components(pp, comps)
+    out = v.join(minerals, on="row", how="left", maintain_order="left")
     out = out.join(components, on="row", how="left", maintain_order="left")
-    out = out.join(feoc, on="row", how="left", maintain_order="left")
-    bad = pl.coalesce("bad_minerals", "bad_components", "bad_entities")
+    facts = [
+        *_mineral_columns(pp, method),
+        *_component_columns(pp),
+        *feoc_columns(),
+    ]
+    bad = pl.coalesce("bad_minerals", "bad_components", "bad_entities").alias("bad_battery")
     return (
-        out.with_columns(bad.alias("bad_battery"))
+        out.select("row", *facts)
+        .with_columns(bad)
         .drop("bad_minerals", "bad_components", "bad_entities")
-        .collect(engine="streaming")
     )
 
 
-def _minerals(
-    pp: PerPeriod, method: str, v: Frame, chains: Frame, stages: Frame, wide: Any
-) -> Frame:
+# Columns compared or matched often, read as categories (``pl.Categorical``: one process-wide
+# dictionary, so an entity's code is the same in every table), and columns the facts never read.
+CATEGORIES = {
+    "chains": ("mineral", "material"),
+    "stages": ("activity", "country", "entity"),
+    "components": ("country", "entity", "id", "kind"),
+    "contains": ("child",),
+    "entities": ("id",),
+}
+UNREAD = {"chains": ("id",), "stages": ("stage",), "entities": ("entity", "name")}
+
+
+def _read(t: Tables) -> dict[str, pl.DataFrame]:
+    """The child tables as frames (scans read together), items of unmeasured vehicles left out."""
+    names = NAMES[1:]
+    frames = []
+    for n in names:
+        f = getattr(t, n).lazy().drop(UNREAD.get(n, ()))
+        frames.append(f.with_columns(col(c).cast(pl.Categorical) for c in CATEGORIES.get(n, ())))
+    if t.vehicles["period"].null_count():  # some vehicles are not measured: leave them out
+        frames = [f.filter(col("period").is_not_null()) for f in frames]
+    return dict(zip(names, pl.collect_all(frames), strict=True))
+
+
+def _with(items: pl.DataFrame, per_item: pl.DataFrame) -> pl.DataFrame:
+    """``items`` with the columns of ``per_item`` (both sorted by ``key``; an item may have no
+    row there): side by side when the keys are the same, else joined."""
+    if per_item.height == items.height and per_item["key"].equals(items["key"]):
+        return items.hstack(per_item.drop("key"))
+    return items.join(per_item, on="key", how="left", maintain_order="left")
+
+
+def _per_chain(pp: PerPeriod, stages: pl.DataFrame) -> pl.DataFrame:
+    """Per chain with stages: its best share (the most of it done, for one activity, in the
+    countries that qualify for that activity) and its FEOC flags."""
     law = pp.law
     activities = pp.value(lambda k: sorted(law.p("qualifying_lists_by_activity", k)))
 
@@ -108,121 +147,129 @@ def _minerals(
             lambda m: col("country").is_in(m),
         )
 
-    sums = [  # per chain and activity: the share done in countries that qualify for it
-        pl.when((col("activity") == a) & qualifies(a)).then(col("share_ppm")).otherwise(0).sum()
+    sums: dict[str, pl.Expr] = {  # per chain and activity: the share done where it qualifies
+        f"s_{a}": pl.when((col("activity") == a) & qualifies(a)).then(col("share_ppm"))
         for a in activities
-    ]
-    per_chain = stages.group_by("key").agg(pl.max_horizontal(sums).alias("best"))
-    known = pp.expr(
-        lambda k: law.set("applicable_critical_minerals", k),
-        lambda m: col("mineral").str.to_lowercase().is_in(m),
+    }
+    sums |= {"feoc": col("feoc"), "u": col("unknown"), "stranger": col("stranger")}
+    per_chain = run_sums(stages, "key", sums)
+    return per_chain.select(
+        "key",
+        pl.max_horizontal(f"s_{a}" for a in activities).alias("best"),
+        *(col(n) > 0 for n in ("feoc", "u", "stranger")),
+        pl.lit(True).alias("staged"),
     )
-    c = chains.join(per_chain, on="key", how="left").with_columns(
-        col("best").fill_null(0), known.alias("known")
-    )
-    specs = pp.value(lambda k: law.p("critical_minerals_methods", k))
+
+
+def _minerals(pp: PerPeriod, chains: pl.DataFrame) -> pl.DataFrame:
+    """Per vehicle with chains: their total value, each method's qualifying value (``n_``), the
+    FEOC counts, and whether a mineral is not an applicable one."""
+    law = pp.law
+    known = pp.terms(lambda k: law.set("applicable_critical_minerals", k), chains["mineral"])
+    top: Any = chains["best"].max()  # the largest factor a chain's value is multiplied by
+    wide = pl.Int64 if fits(chains["value_cents"], max(int(top or 0), 1)) else I128
+    best = col("best").fill_null(0)
     value = col("value_cents").cast(wide)
-    sums = [value.sum().alias("total"), (~col("known")).any().alias("unknown_mineral")]
-    for name, spec in specs.items():
-        by = col("best") > 0
+    sums = {"total": value, "unknown_mineral": ~known}
+    for name, spec in pp.value(lambda k: law.p("critical_minerals_methods", k)).items():
+        by = best > 0
         if spec["qualifies_when"] == "best_share_at_least":
-            by = by & (col("best") >= pp.share(spec["threshold"]))
-        whole = spec["counts"] == "whole_value"
-        counted = value if whole else value * col("best")
-        sums.append(pl.when(by).then(counted).otherwise(0).sum().alias(f"n_{name}"))
-        sums.append((value.sum() * (1 if whole else MILLION)).alias(f"d_{name}"))
-    agg = c.group_by("row").agg(sums)
+            by = by & (best >= pp.share(spec["threshold"]))
+        counted = value if spec["counts"] == "whole_value" else value * best
+        sums[f"n_{name}"] = pl.when(by).then(counted)
+    return run_sums(chains, "row", sums | chain_sums(pp, chains["material"]), wide)
+
+
+def _mineral_columns(pp: PerPeriod, method: str) -> list[pl.Expr]:
+    law = pp.law
+    specs = pp.value(lambda k: law.p("critical_minerals_methods", k))
     rounding = law.book.rounding
     r_share = rounding.get("critical_minerals_share", "floor")
     r_gap = rounding.get("critical_minerals_certification_gap", "floor")
-    joined = v.join(agg, on="row", how="left", maintain_order="left")
+
+    def d(name: str) -> pl.Expr:
+        per_unit = specs[name]["counts"] != "whole_value"
+        return col("total").cast(I128) * (MILLION if per_unit else 1)
+
     has = col("has_chains").fill_null(False) & col("total").is_not_null()
     cert, cert_method = col("cert_critical_minerals_ppm"), col("cert_method")
-    gap: Any = _gap(col(f"n_{method}"), col(f"d_{method}"), cert, r_gap)
+    gap: Any = _gap(col(f"n_{method}"), d(method), cert, r_gap)
     for name in specs:
         if name != method:
-            other = _gap(col(f"n_{name}"), col(f"d_{name}"), cert, r_gap)
+            other = _gap(col(f"n_{name}"), d(name), cert, r_gap)
             gap = pl.when(cert_method == name).then(other).otherwise(gap)
-    return joined.select(
-        "row",
+    return [
         pl.when(has)
-        .then(_share(col(f"n_{method}"), col(f"d_{method}"), r_share))
+        .then(_share(col(f"n_{method}"), d(method), r_share))
         .otherwise(cert)
         .alias("critical_minerals_share"),
         pl.when(has & cert.is_not_null()).then(gap).alias("critical_minerals_certification_gap"),
-        pl.when(has & col("unknown_mineral")).then(pl.lit("unknown mineral")).alias("bad_minerals"),
-    )
+        pl.when(has & (col("unknown_mineral") > 0))
+        .then(pl.lit("unknown mineral"))
+        .alias("bad_minerals"),
+    ]
 
 
-def _may_overflow(chains: Any) -> bool:
-    """Could a battery's sum of value x share (ppm) x 10^6 leave Int64? Then sum in Int128."""
-    top = chains.lazy().select(col("value_cents").abs().max()).collect().item()
-    return top is None or int(top) * 500 * MILLION * MILLION >= 2**63
-
-
-def _components(pp: PerPeriod, v: Frame, comps: Frame, contains: Frame) -> Frame:
-    law = pp.law
-    key = (col("row") * 1024 + col("component")).alias("key")  # one integer per component
-    comps = comps.with_columns(key)
-    children = contains.with_columns(key).join(
+def _incremental(comps: pl.DataFrame, contains: pl.DataFrame) -> pl.DataFrame:
+    """Each component's incremental value (its value less its direct children's), whether
+    it is contained, and whether a child is unknown (``lost``) or contained twice (``dup``)."""
+    children = ordered(contains.with_columns(component_key()), "key").join(
         comps.select(
-            "row",
-            col("id").alias("child"),
+            id_key("id").alias("ikey"),
             col("key").alias("child_key"),
             col("value_cents").alias("child_value"),
         ),
-        on=["row", "child"],
+        left_on=id_key("child"),
+        right_on="ikey",
         how="left",
+        maintain_order="left",
     )
-    twice = (
-        children.group_by("child_key")
-        .agg(pl.len(), col("row").first())
-        .filter(col("len") > 1)
-        .select("row")
-        .unique()
+    dup = col("child_key").is_not_null() & col("child_key").is_duplicated()
+    sums = {"inner": col("child_value"), "lost": col("child_value").is_null(), "dup": dup}
+    wide = pl.Int64 if fits(comps["value_cents"]) else I128
+    inner = run_sums(children, "key", sums, wide).with_columns(has_inner=pl.lit(True))
+    out = comps.join(inner, on="key", how="left", maintain_order="left")
+    return out.with_columns(
+        inc=col("value_cents").cast(wide) - col("inner").fill_null(0),
+        has_parent=col("key").is_in(children["child_key"].drop_nulls().implode()),
     )
-    inner = children.group_by("key").agg(
-        col("child_value").sum().alias("inner"), col("child_value").is_null().any().alias("lost")
-    )
-    parents = children.select(col("child_key").alias("key"), pl.lit(True).alias("has_parent"))
+
+
+def _components(pp: PerPeriod, comps: pl.DataFrame) -> pl.DataFrame:
+    """Per vehicle with components: their qualifying (``n``) and total (``d``) incremental
+    value, the FEOC counts, and whether the containment is suspect."""
+    law = pp.law
     na = pp.members("component_lists", col("country"))
     kinds = pp.expr(
         lambda k: list(law.p("battery_component_kinds", k)), lambda m: col("kind").is_in(m)
     )
-    c = (
-        comps.join(inner, on="key", how="left")
-        .join(parents.drop_nulls("key").unique("key"), on="key", how="left")
-        .with_columns(inc=col("value_cents") - col("inner").fill_null(0))
-    )
     suspect = (
-        col("lost").fill_null(False)
+        (col("lost").fill_null(0) > 0)
+        | (col("dup").fill_null(0) > 0)
         | (col("inc") < 0)
         | ~kinds
-        | ((col("inc") == 0) & col("has_parent").fill_null(False) & col("inner").is_not_null())
+        | ((col("inc") == 0) & col("has_parent") & col("has_inner").fill_null(False))
     )
-    agg = c.group_by("row").agg(
-        pl.when(na).then(col("inc")).otherwise(0).sum().alias("n"),
-        col("inc").sum().alias("d"),
-        suspect.any().alias("suspect"),
-    )
-    rounding = law.book.rounding
+    sums = {"n": pl.when(na).then(col("inc")), "d": col("inc"), "suspect": suspect}
+    wide = pl.Int64 if fits(comps["value_cents"], 2) else I128
+    return run_sums(comps, "row", sums | COMPONENT_SUMS, wide)
+
+
+def _component_columns(pp: PerPeriod) -> list[pl.Expr]:
+    rounding = pp.law.book.rounding
     cert = col("cert_battery_components_ppm")
     has = col("has_components").fill_null(False) & col("d").is_not_null()
     gap = _gap(
         col("n"), col("d"), cert, rounding.get("battery_components_certification_gap", "floor")
     )
-    joined = v.join(agg, on="row", how="left", maintain_order="left").join(
-        twice.with_columns(twice=pl.lit(True)), on="row", how="left", maintain_order="left"
-    )
     share_rounding = rounding.get("battery_components_share", "floor")
-    return joined.select(
-        "row",
+    return [
         pl.when(has)
         .then(_share(col("n"), col("d"), share_rounding))
         .otherwise(cert)
         .alias("battery_components_share"),
         pl.when(has & cert.is_not_null()).then(gap).alias("battery_components_certification_gap"),
-        pl.when(has & (col("suspect") | col("twice").fill_null(False)))
+        pl.when(has & (col("suspect") > 0))
         .then(pl.lit("component structure"))
         .alias("bad_components"),
-    )
+    ]

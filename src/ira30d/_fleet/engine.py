@@ -1,8 +1,9 @@
 """The fleet engine: tables in, one row per vehicle out (verdict, amount, every requirement's
 status), decided column-wise from the same rule files as the object path.
 
-The path: vehicle and battery facts (:mod:`.vehicle`, :mod:`.battery`: one query per batch,
-each period of unchanged law with its own values) -> the compiled rules as boolean columns
+The path: vehicle and battery facts (:mod:`.vehicle`, :mod:`.battery`: stages reduced to
+chains and chains and components to vehicles by sums over runs of sorted rows, each period of
+unchanged law with its own values) -> the compiled rules as boolean columns
 (:mod:`.rules`) -> statuses, verdict and amount (:mod:`.decide`). The rules are compiled once per
 rule set, before any row is read: a condition the compiler cannot express fails then, naming
 its rule. A row the columnar measures cannot vouch for (``bad``: a stated transition election,

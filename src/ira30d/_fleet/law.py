@@ -94,6 +94,19 @@ class PerPeriod:
         """Is ``of`` (a country column) on ``lists`` in its row's period?"""
         return self.expr(lambda k: self.law.members(lists, k), lambda m: of.is_in(m))
 
+    def terms(self, read: Any, values: pl.Series) -> pl.Expr:
+        """Is the column ``values`` is read from, compared case-insensitively, among the terms
+        ``read(period)`` (lower-case)? False for null. Decided on the column's distinct values:
+        lower-casing every row would cost more than the rest of the test."""
+        distinct = values.drop_nulls().unique().to_list()
+
+        def build(terms: Any) -> pl.Expr:
+            wanted = [v for v in distinct if v.lower() in set(terms)]
+            found = col(values.name).is_in(pl.Series(wanted, dtype=values.dtype).implode())
+            return found.fill_null(False)
+
+        return self.expr(read, build)
+
     def share(self, name: str) -> pl.Expr:
         """A share parameter on the ppm scale."""
         return self.expr(lambda k: to_fact_scale("share", self.law.p(name, k)), pl.lit)

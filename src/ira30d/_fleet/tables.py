@@ -37,7 +37,7 @@ ENTITY_SHARES = ("board", "voting", "equity")
 @dataclass(frozen=True)
 class Tables:
     """The six tables of a fleet: Polars DataFrames (in a batch read from Parquet, the five
-    tables below ``vehicles`` are LazyFrame scans the engine's query reads)."""
+    tables below ``vehicles`` are LazyFrame scans, read together when the batch is decided)."""
 
     vehicles: pl.DataFrame
     chains: Any
