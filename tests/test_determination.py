@@ -204,6 +204,14 @@ def test_line_items_shared_by_one_battery_design_are_read_only(rs):
     with pytest.raises(TypeError):
         items[0]["shares"]["processing"] = "0%"
     assert second.finding("critical_minerals").line_items == items and len(items) == 10
+    assert type(items[0]["places"]) is tuple  # built read-only, nested containers too
+    for req in ("battery_components", "feoc_components", "feoc_minerals"):
+        for item in first.finding(req).line_items:
+            with pytest.raises(TypeError):
+                item["id"] = "changed"
+            assert all(type(v) not in (list, dict) for v in item.values()), (req, item)
+    unknown = rs.evaluate(ira30d.example("unknown_supplier_2024")).finding("feoc_components")
+    assert [type(i["missing"]) for i in unknown.line_items if "missing" in i] == [tuple, tuple]
     with pytest.raises(AttributeError):
         first.findings.append(first.findings[0])
     again = ira30d.Determination.from_json(first.to_json())

@@ -30,7 +30,7 @@ import polars as pl
 from ira30d._fleet.feoc import COMPONENT_SUMS, chain_sums, feoc_columns, judge, place
 from ira30d._fleet.law import PerPeriod
 from ira30d._fleet.runs import fits, id_key, ordered, run_sums
-from ira30d._fleet.tables import NAMES, Tables
+from ira30d._fleet.tables import NAMES, SCHEMAS, Tables
 
 col, I128 = pl.col, pl.Int128
 MILLION = 10**6
@@ -103,16 +103,10 @@ def battery_facts(
     )
 
 
-# Columns compared or matched often, read as categories (``pl.Categorical``: one process-wide
-# dictionary, so an entity's code is the same in every table), and columns the facts never read.
-CATEGORIES = {
-    "chains": ("mineral", "material"),
-    "stages": ("activity", "country", "entity"),
-    "components": ("country", "entity", "id", "kind"),
-    "contains": ("child",),
-    "entities": ("id",),
-}
-UNREAD = {"chains": ("id",), "stages": ("stage",), "entities": ("entity", "name")}
+# Columns matched or joined by, as categories (``pl.Categorical``: one process-wide dictionary,
+# so an id's code is the same in every table): the tables' own types; a table of text is cast.
+CATEGORIES = {n: [c for c, t in SCHEMAS[n].items() if t == pl.Categorical] for n in NAMES}
+UNREAD = {"chains": ("id",), "stages": ("stage",), "entities": ("entity", "name")}  # not read
 
 
 def _read(t: Tables) -> dict[str, pl.DataFrame]:

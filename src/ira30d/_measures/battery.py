@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from ira30d._common.errors import InputError
+from ira30d._common.frozen import FrozenDict
 from ira30d._law.book import RuleBook
 from ira30d._measures import feoc as _feoc
 from ira30d._measures import sourcing as _sourcing
@@ -118,31 +119,28 @@ def foreign_entities(ctx: Measurer, b: Battery, m: Measured, on: date) -> None:
             )
     cert = b.certified
     if b.components:
-        found, open_ = [], []
+        found: list[dict[str, Any]] = []  # FrozenDicts
+        open_: list[dict[str, Any]] = []
         for i, c in enumerate(b.components):
             why, missing = judge.item(c.entity, c.country)
             if missing is None:
                 missing = [f"vehicle.battery.components[{i}].entity"]
             if why:
                 found.append(
-                    {
-                        "id": c.id,
-                        "kind": c.kind,
-                        "entity": c.entity,
-                        "feoc": True,
-                        "reason": "; ".join(why),
-                    }
+                    FrozenDict(
+                        id=c.id, kind=c.kind, entity=c.entity, feoc=True, reason="; ".join(why)
+                    )
                 )
             elif missing:
                 open_.append(
-                    {
-                        "id": c.id,
-                        "kind": c.kind,
-                        "entity": c.entity,
-                        "feoc": None,
-                        "reason": "unknown: " + ", ".join(missing),
-                        "missing": missing,
-                    }
+                    FrozenDict(
+                        id=c.id,
+                        kind=c.kind,
+                        entity=c.entity,
+                        feoc=None,
+                        reason="unknown: " + ", ".join(missing),
+                        missing=tuple(missing),
+                    )
                 )
         _feoc_fact(
             m, "feoc_components", found, open_, cert.feoc_compliant_components if cert else None
@@ -168,15 +166,15 @@ def foreign_entities(ctx: Measurer, b: Battery, m: Measured, on: date) -> None:
                 "impracticable_to_trace": (chain.material or "").lower() in itt,
             }
             if why:
-                found.append({**item, "feoc": True, "reason": "; ".join(why)})
+                found.append(FrozenDict(item, feoc=True, reason="; ".join(why)))
             elif missing:
                 open_.append(
-                    {
-                        **item,
-                        "feoc": None,
-                        "reason": "unknown: " + ", ".join(missing),
-                        "missing": missing,
-                    }
+                    FrozenDict(
+                        item,
+                        feoc=None,
+                        reason="unknown: " + ", ".join(missing),
+                        missing=tuple(missing),
+                    )
                 )
         attested = cert.feoc_compliant_minerals if cert else None
         _feoc_fact(m, "feoc_minerals", found, open_, attested)

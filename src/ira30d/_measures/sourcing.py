@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 from ira30d._common.errors import InputError
+from ira30d._common.frozen import FrozenDict
 from ira30d._common.text import cents, pct
 from ira30d._models.battery import Battery, MineralChain
 
@@ -61,7 +62,7 @@ def critical_mineral_content(
     test_share = threshold if method["qualifies_when"] == "best_share_at_least" else None
     total = Decimal(0)  # exact: values have at most 18 digits, so 500 of them fit Decimal's 28
     qualifying_a, qualifying_b = Decimal(0), Fraction(0)  # whole values (50% test); value x share
-    items = []
+    items: list[dict[str, Any]] = []  # FrozenDicts
     for i, chain in enumerate(b.mineral_chains or []):
         if chain.mineral.lower() not in known:
             raise InputError(
@@ -90,20 +91,20 @@ def critical_mineral_content(
         open_ = {a: pct(rest) for a, rest in chain.unaccounted().items() if rest > 0}
         places = _places(chain, by, lists) if by else []
         texts = {a: pct(shares[a]) for a in ACTIVITIES if a in shares}
-        items.append(
-            {
-                "id": chain.id,
-                "kind": "mineral_chain",
-                "mineral": chain.mineral,
-                "value": str(chain.value),
-                "qualifies": contribution > 0,
-                "by": by,
-                "shares": texts,
-                "unaccounted": open_,
-                "places": places,
-                "contribution": str(cents(contribution)),
-                "reason": _reason(by, texts, open_, test_share, places),
-            }
+        items.append(  # read-only as built (shared by determinations of one design)
+            FrozenDict(
+                id=chain.id,
+                kind="mineral_chain",
+                mineral=chain.mineral,
+                value=str(chain.value),
+                qualifies=contribution > 0,
+                by=by,
+                shares=FrozenDict(texts),
+                unaccounted=FrozenDict(open_),
+                places=tuple(places),
+                contribution=str(cents(contribution)),
+                reason=_reason(by, texts, open_, test_share, places),
+            )
         )
     qualifying = qualifying_b if traced else Fraction(qualifying_a)
     share = qualifying / Fraction(total) if total else Fraction(0)
@@ -178,7 +179,7 @@ def battery_component_content(
                 )
             seen.add(node)
     total, na_total = Decimal(0), Decimal(0)
-    items = []
+    items: list[dict[str, Any]] = []  # FrozenDicts
     for i, c in enumerate(b.components or []):
         inner = sum((comps[x].value for x in c.contains), Decimal(0))
         incremental = c.value - inner
@@ -193,18 +194,18 @@ def battery_component_content(
         if hit:
             na_total += incremental
         items.append(
-            {
-                "id": c.id,
-                "kind": c.kind,
-                "value": str(c.value),
-                "contains": list(c.contains),
-                "incremental_value": str(incremental),
-                "country": c.country,
-                "qualifies": hit is not None,
-                "reason": f"made in {c.country} ({hit[0]})"
+            FrozenDict(
+                id=c.id,
+                kind=c.kind,
+                value=str(c.value),
+                contains=tuple(c.contains),
+                incremental_value=str(incremental),
+                country=c.country,
+                qualifies=hit is not None,
+                reason=f"made in {c.country} ({hit[0]})"
                 if hit
                 else f"made in {c.country}, outside North America",
-            }
+            )
         )
     share = Fraction(na_total) / Fraction(total) if total else Fraction(0)
     return share, items
