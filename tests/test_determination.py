@@ -191,6 +191,29 @@ def test_bundled_examples_cover_the_demo_outcomes(rs):
     assert got["pre_2023_formula"].regime == "pre_ira" and got["pre_2023_formula"].amount == 3750
 
 
+def test_line_items_are_built_when_read_and_the_cache_keeps_no_battery():
+    """Deciding needs only facts: a chain's or supplier's line item is built when first read.
+    The builders keep the battery's items, not the battery: once the case is gone, the measures
+    cache holds nothing for it; the built items pickle and serialize as before."""
+    import gc
+    import pickle
+
+    from ira30d._common.frozen import LazyItems
+
+    rs = ira30d.RuleSet.load(backend="python")
+    d = rs.evaluate(ira30d.example("unknown_supplier_2024"))
+    gc.collect()
+    assert rs._measurer._batteries == {}
+    lazy = [f.line_items for f in d.findings if isinstance(f.line_items, LazyItems)]
+    assert len(lazy) == 2 and all(i._items is None for i in lazy)  # nothing built yet
+    text = d.explain()
+    assert all(i._items is not None for i in lazy) and "unknown: " in text
+    assert pickle.loads(pickle.dumps(d)) == d
+    assert ira30d.Determination.from_json(d.to_json()) == d
+    twin = rs.evaluate(ira30d.example("unknown_supplier_2024"))
+    assert twin == d and twin.to_json() == d.to_json()
+
+
 def test_line_items_shared_by_one_battery_design_are_read_only(rs):
     """Regression: clearing one determination's line items used to empty the next one's (they are
     shared through the measures cache)."""

@@ -1,9 +1,10 @@
 """Read-only containers for values shared between determinations (line items of one battery
-design, reused from the measures cache).
+design, reused from the measures cache), and line items built only when first read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 
@@ -45,3 +46,58 @@ def freeze(value: Any) -> Any:
 
 
 _OPEN = {dict, list, tuple}  # the container types freeze converts (a FrozenDict is done already)
+
+
+class LazyItems(Sequence[Any]):
+    """Line items built when first read: deciding a vehicle needs only its facts, so the text of
+    each chain's or component's line item (shares, places, reasons) waits until someone reads
+    it. ``build()`` returns the items (read-only :class:`FrozenDict`); it runs once, and the
+    builder is dropped. It captures the battery's line items (chains, components), never the
+    battery itself, so the measures cache (which lives as long as the battery) does not keep
+    its battery alive. Compares equal to, pickles as, and serializes as the tuple of its items.
+
+    >>> calls = []
+    >>> items = LazyItems(lambda: calls.append(1) or [FrozenDict(id="li")])
+    >>> len(calls), len(items), items[0]["id"], items == (FrozenDict(id="li"),), len(calls)
+    (0, 1, 'li', True, 1)
+    """
+
+    __slots__ = ("_build", "_items")
+
+    def __init__(self, build: Callable[[], Sequence[Any]]) -> None:
+        self._build: Callable[[], Sequence[Any]] | None = build
+        self._items: tuple[Any, ...] | None = None
+
+    def items(self) -> tuple[Any, ...]:
+        """The items as a tuple (built now if not yet)."""
+        items = self._items
+        if items is None:
+            build = self._build
+            if build is None:  # another thread built them meanwhile
+                return self._items  # type: ignore[return-value]
+            items = self._items = tuple(build())  # set before the builder is dropped
+            self._build = None
+        return items
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.items()[index]
+
+    def __len__(self) -> int:
+        return len(self.items())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyItems):
+            other = other.items()
+        return self.items() == other
+
+    def __hash__(self) -> int:
+        return hash(self.items())
+
+    def __reduce__(self) -> tuple[Any, ...]:  # process pools get the built items
+        return (tuple, (self.items(),))
+
+    def __repr__(self) -> str:
+        return repr(self.items())

@@ -11,12 +11,13 @@ True
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import TypeAdapter
+from pydantic import PlainSerializer, TypeAdapter
 
 from ira30d._common.frozen import FrozenDict, freeze  # noqa: F401 - re-exported for the record types
 from ira30d._determination.display import determination_html, item_text, short
@@ -26,6 +27,11 @@ _T = TypeVar("_T")
 Status = Literal["met", "not_met", "undetermined", "not_applicable"]
 Verdict = Literal["eligible", "not_eligible", "undetermined"]
 Question = Literal["vehicle", "purchase", "buyer"]
+# Line items: a tuple, or the measures' LazyItems (built when first read), written as the tuple.
+Items = Annotated[
+    Sequence[dict[str, Any]],
+    PlainSerializer(tuple, return_type=tuple[dict[str, Any], ...]),
+]
 
 
 def new_record(cls: type[_T], **values: Any) -> _T:
@@ -60,7 +66,7 @@ class Finding:
     exception: str | None = None
     missing: list[str] = field(default_factory=list)  # facts the rule needed and did not have
     missing_inputs: list[str] = field(default_factory=list)  # input fields that would supply them
-    line_items: tuple[dict[str, Any], ...] = ()  # read-only (FrozenDict items), shared by design
+    line_items: Items = ()  # read-only (FrozenDict items), shared by design, built when read
     counterfactuals: list[dict[str, Any]] = field(default_factory=list)
 
     @property

@@ -16,13 +16,15 @@ and country lists on the date.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
 from ira30d._common.errors import InputError
-from ira30d._common.frozen import FrozenDict
+from ira30d._common.frozen import FrozenDict, LazyItems
 from ira30d._law.book import RuleBook
 from ira30d._measures import feoc as _feoc
 from ira30d._measures import sourcing as _sourcing
@@ -71,7 +73,7 @@ def critical_minerals(ctx: Measurer, b: Battery, m: Measured, on: date) -> None:
 
 def critical_mineral_content(
     ctx: Measurer, b: Battery, on: date, method: str
-) -> tuple[Fraction, list[dict[str, Any]]]:
+) -> tuple[Fraction, LazyItems]:
     """Qualifying critical mineral content and one line item per procurement chain."""
     spec = ctx._p("critical_minerals_methods", on)[method]
     return _sourcing.critical_mineral_content(
@@ -119,38 +121,26 @@ def foreign_entities(ctx: Measurer, b: Battery, m: Measured, on: date) -> None:
             )
     cert = b.certified
     if b.components:
-        found: list[dict[str, Any]] = []  # FrozenDicts
-        open_: list[dict[str, Any]] = []
+        judged = []  # (component, why, missing) of each item that is a FEOC or left open
         for i, c in enumerate(b.components):
             why, missing = judge.item(c.entity, c.country)
             if missing is None:
                 missing = [f"vehicle.battery.components[{i}].entity"]
-            if why:
-                found.append(
-                    FrozenDict(
-                        id=c.id, kind=c.kind, entity=c.entity, feoc=True, reason="; ".join(why)
-                    )
-                )
-            elif missing:
-                open_.append(
-                    FrozenDict(
-                        id=c.id,
-                        kind=c.kind,
-                        entity=c.entity,
-                        feoc=None,
-                        reason="unknown: " + ", ".join(missing),
-                        missing=tuple(missing),
-                    )
-                )
+            if why or missing:
+                judged.append((c, why, missing))
         _feoc_fact(
-            m, "feoc_components", found, open_, cert.feoc_compliant_components if cert else None
+            m,
+            "feoc_components",
+            judged,
+            _component_feoc_items,
+            cert.feoc_compliant_components if cert else None,
         )
     elif cert and cert.feoc_compliant_components is not None:
         m.facts["feoc_components"] = 0 if cert.feoc_compliant_components else 1
         m.basis["feoc_components"] = "attestation"
     if b.mineral_chains:
         itt = set(ctx._p("impracticable_to_trace_materials", on))
-        found, open_ = [], []
+        chains = []  # (chain, why, missing) of each chain with a FEOC stage or one left open
         for i, chain in enumerate(b.mineral_chains):
             why, missing = [], []
             for j, s in enumerate(chain.stages):
@@ -159,32 +149,14 @@ def foreign_entities(ctx: Measurer, b: Battery, m: Measured, on: date) -> None:
                     miss = [f"vehicle.battery.mineral_chains[{i}].stages[{j}].entity"]
                 why += [f"{s.activity}: {x}" for x in r]
                 missing += [x for x in miss if x not in missing]
-            item: dict[str, Any] = {
-                "id": chain.id,
-                "mineral": chain.mineral,
-                "material": chain.material or "",
-                "impracticable_to_trace": (chain.material or "").lower() in itt,
-            }
-            if why:
-                found.append(FrozenDict(item, feoc=True, reason="; ".join(why)))
-            elif missing:
-                open_.append(
-                    FrozenDict(
-                        item,
-                        feoc=None,
-                        reason="unknown: " + ", ".join(missing),
-                        missing=tuple(missing),
-                    )
-                )
+            if why or missing:
+                chains.append((chain, why, missing))
         attested = cert.feoc_compliant_minerals if cert else None
-        _feoc_fact(m, "feoc_minerals", found, open_, attested)
-        traceable = _feoc_count(
-            [i for i in found if not i["impracticable_to_trace"]],
-            [i for i in open_ if not i["impracticable_to_trace"]],
-            attested,
-        )
-        if traceable is not None:
-            m.facts["feoc_minerals_traceable"] = traceable
+        _feoc_fact(m, "feoc_minerals", chains, functools.partial(_chain_feoc_items, itt), attested)
+        traceable = [x for x in chains if (x[0].material or "").lower() not in itt]
+        count = _feoc.decide(*_found_open(traceable), attested)[0]
+        if count is not None:
+            m.facts["feoc_minerals_traceable"] = count
     elif cert and cert.feoc_compliant_minerals is not None:
         m.facts["feoc_minerals"] = m.facts["feoc_minerals_traceable"] = (
             0 if cert.feoc_compliant_minerals else 1
@@ -205,24 +177,70 @@ def _feoc_tests(ctx: Measurer, on: date) -> _feoc.Tests:
     return out
 
 
-def _feoc_count(found: list[Any], open_: list[Any], attested: bool | None) -> int | None:
-    return _feoc.decide(len(found), len(open_), attested)[0]
+Judged = list[tuple[Any, list[str], list[str]]]  # (line item, why it is a FEOC, what is missing)
+
+
+def _found_open(judged: Judged) -> tuple[int, int]:
+    """How many items are FEOCs, and how many are left open (no reason, something missing)."""
+    found = sum(1 for _, why, _ in judged if why)
+    return found, len(judged) - found
+
+
+def _component_feoc_items(judged: Judged) -> list[FrozenDict]:
+    """The FEOC line items of components: the FEOCs first, then those left open."""
+    return [
+        FrozenDict(id=c.id, kind=c.kind, entity=c.entity, feoc=True, reason="; ".join(why))
+        for c, why, _ in judged
+        if why
+    ] + [
+        FrozenDict(
+            id=c.id,
+            kind=c.kind,
+            entity=c.entity,
+            feoc=None,
+            reason="unknown: " + ", ".join(missing),
+            missing=tuple(missing),
+        )
+        for c, why, missing in judged
+        if not why
+    ]
+
+
+def _chain_feoc_items(itt: set[str], judged: Judged) -> list[FrozenDict]:
+    """The FEOC line items of mineral chains: the FEOCs first, then those left open."""
+
+    def item(chain: Any, **more: Any) -> FrozenDict:
+        material = chain.material or ""
+        return FrozenDict(
+            id=chain.id,
+            mineral=chain.mineral,
+            material=material,
+            impracticable_to_trace=material.lower() in itt,
+            **more,
+        )
+
+    return [item(ch, feoc=True, reason="; ".join(why)) for ch, why, _ in judged if why] + [
+        item(ch, feoc=None, reason="unknown: " + ", ".join(missing), missing=tuple(missing))
+        for ch, why, missing in judged
+        if not why
+    ]
 
 
 def _feoc_fact(
     m: Measured,
     fact: str,
-    found: list[dict[str, Any]],
-    open_: list[dict[str, Any]],
+    judged: Judged,
+    items: Callable[[Judged], list[FrozenDict]],
     attested: bool | None,
 ) -> None:
-    """The FEOC count from provenance (and an attestation), its line items and what is
-    missing."""
-    count, basis = _feoc.decide(len(found), len(open_), attested)
-    m.line_items[fact] = found + open_
+    """The FEOC count from provenance (and an attestation), its line items (built when read by
+    ``items``) and what is missing."""
+    found, open_ = _found_open(judged)
+    count, basis = _feoc.decide(found, open_, attested)
+    m.line_items[fact] = LazyItems(functools.partial(items, judged))
     m.basis[fact] = basis
     if count is None:
-        m.missing[fact] = list(dict.fromkeys(p for i in open_ for p in i["missing"]))
+        m.missing[fact] = list(dict.fromkeys(p for _, why, miss in judged if not why for p in miss))
     else:
         m.facts[fact] = count
     if basis == "attestation" and attested:

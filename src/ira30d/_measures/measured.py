@@ -7,6 +7,7 @@ figures, bases and missing inputs that explain them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -18,7 +19,7 @@ class Measured:
     """A case's facts, the line items and exact figures behind them, and what is missing."""
 
     facts: dict[str, Any]
-    line_items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    line_items: dict[str, Sequence[dict[str, Any]]] = field(default_factory=dict)  # read-only
     figures: dict[str, str] = field(default_factory=dict)
     basis: dict[str, str] = field(default_factory=dict)
     method: str = ""

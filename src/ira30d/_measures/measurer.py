@@ -24,7 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from ira30d._common.errors import InputError
-from ira30d._common.frozen import freeze
+from ira30d._common.frozen import LazyItems
 from ira30d._law.book import RuleBook
 from ira30d._law.countries import Countries
 from ira30d._measures import battery, purchase
@@ -185,15 +185,12 @@ class Measurer:
             battery.critical_minerals(self, b, part, on)
             battery.components(self, b, part, on)
             battery.foreign_entities(self, b, part, on)
-            part.line_items = {
-                k: freeze(v) for k, v in part.line_items.items()
-            }  # shared: read-only
-            entry[1][key] = part
+            entry[1][key] = part  # its line items are read-only, built when first read
         return part
 
     def critical_mineral_content(
         self, b: Battery, on: date, method: str
-    ) -> tuple[Fraction, list[dict[str, Any]]]:
+    ) -> tuple[Fraction, LazyItems]:
         """Qualifying critical mineral content and one line item per procurement chain."""
         return battery.critical_mineral_content(self, b, on, method)
 

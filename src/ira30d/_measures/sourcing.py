@@ -1,6 +1,6 @@
 """Content shares (30D(e); 26 CFR 1.30D-3): qualifying critical mineral content by either method,
 and qualifying battery component content by incremental value. Exact fractions; each figure keeps
-one line item per chain or component.
+one line item per chain or component, built when first read (:class:`LazyItems`).
 
 The law is in ``rules/``: which country lists count for which activity
 (``qualifying_lists_by_activity``) and what each method does (``critical_minerals_methods``: when
@@ -26,9 +26,9 @@ from fractions import Fraction
 from typing import Any
 
 from ira30d._common.errors import InputError
-from ira30d._common.frozen import FrozenDict
+from ira30d._common.frozen import FrozenDict, LazyItems
 from ira30d._common.text import cents, pct
-from ira30d._models.battery import Battery, MineralChain
+from ira30d._models.battery import Battery, Component, MineralChain
 
 ACTIVITIES = ("extraction", "processing", "recycling")
 Index = dict[str, tuple[str, Any]]  # country code -> (list name, member) on one date
@@ -54,16 +54,17 @@ def critical_mineral_content(
     known: frozenset[str],
     threshold: Decimal | None,
     lists: dict[str, Index],
-) -> tuple[Fraction, list[dict[str, Any]]]:
-    """Qualifying critical mineral content and one line item per procurement chain, by a
-    method of ``critical_minerals_methods`` (``threshold``: the value of its threshold
-    parameter)."""
+) -> tuple[Fraction, LazyItems]:
+    """Qualifying critical mineral content and one line item per procurement chain (built when
+    read), by a method of ``critical_minerals_methods`` (``threshold``: the value of its
+    threshold parameter)."""
     traced = method["counts"] == "value_times_best_share"
     test_share = threshold if method["qualifies_when"] == "best_share_at_least" else None
     total = Decimal(0)  # exact: values have at most 18 digits, so 500 of them fit Decimal's 28
     qualifying_a, qualifying_b = Decimal(0), Fraction(0)  # whole values (50% test); value x share
-    items: list[dict[str, Any]] = []  # FrozenDicts
-    for i, chain in enumerate(b.mineral_chains or []):
+    chains = b.mineral_chains or []  # the builder keeps these, never the battery (see LazyItems)
+    seen = []  # per chain: its qualifying shares, the activity it qualifies by, its contribution
+    for i, chain in enumerate(chains):
         if chain.mineral.lower() not in known:
             raise InputError(
                 f"vehicle.battery.mineral_chains[{i}].mineral",
@@ -88,6 +89,17 @@ def critical_mineral_content(
             contribution = chain.value if by else Decimal(0)
             qualifying_a += contribution
         total += chain.value
+        seen.append((shares, by, contribution))
+    qualifying = qualifying_b if traced else Fraction(qualifying_a)
+    share = qualifying / Fraction(total) if total else Fraction(0)
+    return share, LazyItems(lambda: _chain_items(chains, seen, lists, test_share))
+
+
+def _chain_items(
+    chains: list[MineralChain], seen: list[Any], lists: dict[str, Index], test_share: Any
+) -> list[FrozenDict]:
+    items = []
+    for chain, (shares, by, contribution) in zip(chains, seen, strict=True):
         open_ = {a: pct(rest) for a, rest in chain.unaccounted().items() if rest > 0}
         places = _places(chain, by, lists) if by else []
         texts = {a: pct(shares[a]) for a in ACTIVITIES if a in shares}
@@ -106,9 +118,7 @@ def critical_mineral_content(
                 reason=_reason(by, texts, open_, test_share, places),
             )
         )
-    qualifying = qualifying_b if traced else Fraction(qualifying_a)
-    share = qualifying / Fraction(total) if total else Fraction(0)
-    return share, items
+    return items
 
 
 def _places(chain: MineralChain, by: str, lists: dict[str, Index]) -> list[str]:
@@ -142,8 +152,9 @@ def _reason(
 
 def battery_component_content(
     b: Battery, *, kinds: set[str], na: Index
-) -> tuple[Fraction, list[dict[str, Any]]]:
-    """Qualifying battery component content (incremental values) and one line item per component."""
+) -> tuple[Fraction, LazyItems]:
+    """Qualifying battery component content (incremental values) and one line item per
+    component (built when read)."""
     comps = {c.id: c for c in b.components or []}
     parent: dict[str, str] = {}
     for i, c in enumerate(b.components or []):
@@ -179,8 +190,9 @@ def battery_component_content(
                 )
             seen.add(node)
     total, na_total = Decimal(0), Decimal(0)
-    items: list[dict[str, Any]] = []  # FrozenDicts
-    for i, c in enumerate(b.components or []):
+    components = b.components or []  # the builder keeps these, never the battery (see LazyItems)
+    measured = []  # per component: its incremental value and the list that qualifies its country
+    for i, c in enumerate(components):
         inner = sum((comps[x].value for x in c.contains), Decimal(0))
         incremental = c.value - inner
         if incremental < 0:
@@ -193,19 +205,24 @@ def battery_component_content(
         total += incremental
         if hit:
             na_total += incremental
-        items.append(
-            FrozenDict(
-                id=c.id,
-                kind=c.kind,
-                value=str(c.value),
-                contains=tuple(c.contains),
-                incremental_value=str(incremental),
-                country=c.country,
-                qualifies=hit is not None,
-                reason=f"made in {c.country} ({hit[0]})"
-                if hit
-                else f"made in {c.country}, outside North America",
-            )
-        )
+        measured.append((incremental, hit))
     share = Fraction(na_total) / Fraction(total) if total else Fraction(0)
-    return share, items
+    return share, LazyItems(lambda: _component_items(components, measured))
+
+
+def _component_items(components: list[Component], measured: list[Any]) -> list[FrozenDict]:
+    return [
+        FrozenDict(
+            id=c.id,
+            kind=c.kind,
+            value=str(c.value),
+            contains=tuple(c.contains),
+            incremental_value=str(incremental),
+            country=c.country,
+            qualifies=hit is not None,
+            reason=f"made in {c.country} ({hit[0]})"
+            if hit
+            else f"made in {c.country}, outside North America",
+        )
+        for c, (incremental, hit) in zip(components, measured, strict=True)
+    ]
