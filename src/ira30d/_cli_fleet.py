@@ -37,9 +37,9 @@ def fleet_parsers(sub: Any) -> None:
     fleet.add_argument(
         "--batch-size",
         type=at_least_one,
-        default=50_000,
+        default=None,
         metavar="N",
-        help="vehicles decided together (default 50,000; bounds memory)",
+        help="vehicles decided together (default 25,000, two batches at once; bounds memory)",
     )
     fleet.add_argument(
         "--progress",
@@ -74,8 +74,8 @@ def run_fleet(args: argparse.Namespace) -> int:
         args.source,
         ruleset=ruleset_of(args),
         method=args.method,
-        batch_size=args.batch_size,
         progress=show,
+        **({"batch_size": args.batch_size} if args.batch_size else {}),
     )
     frame = r.frame
     if args.out.endswith(".parquet"):

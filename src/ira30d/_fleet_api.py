@@ -35,7 +35,8 @@ def evaluate_fleet(source: Any, **options: Any) -> FleetResult:
     ``source``: cases (an iterable, a JSON / JSON Lines file, a Parquet file with a ``case``
     column), or a directory of the fleet's Parquet tables (``ira30d tables`` writes them; see
     the fleet page). Options: ``ruleset``, ``scenario`` (bundled scenario names overlaid),
-    ``method``, ``batch_size`` (vehicles decided together, default 100,000), ``progress``.
+    ``method``, ``batch_size`` (vehicles decided together, default 25,000, two batches at once),
+    ``progress``.
 
     Returns a ``FleetResult``: ``.frame`` is a Polars DataFrame with one row per vehicle:
     ``row``, ``case_id``, ``vin``, ``verdict`` (``error`` for a row that could not be read or

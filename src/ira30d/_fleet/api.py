@@ -12,6 +12,7 @@ Parquet tables, a case file, or cases; batched by vehicle so memory stays bounde
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,11 @@ from ira30d._fleet.tables import NAMES, Tables, to_tables
 from ira30d._progress import Progress
 from ira30d._ruleset import RuleSet
 
-BATCH = 50_000  # vehicles decided together: bounds the memory of the stage table
+BATCH = 25_000  # vehicles decided together: bounds the memory of the stage table
+# Batches decided at once, in threads: one batch's single-threaded steps (numpy's running sums,
+# Polars' serial operations) overlap the other's (measured on 2 cores: 1.73 s -> 1.43 s for
+# 200,000 vehicles, the same peak memory as one batch of twice the size).
+IN_FLIGHT = 2
 
 
 @dataclass(frozen=True)
@@ -141,12 +146,15 @@ def evaluate_fleet(
     rs = _ruleset(ruleset, scenario)
     src = read_source(source)
     lo, hi = _row_range(src)
+
+    def decide(start: int) -> pl.DataFrame:
+        return evaluate_tables(_rows(src, start, start + batch_size), rs, method)
+
     frames = []
-    with Progress.on(progress, hi - lo + 1) as bar:
-        for start in range(lo, hi + 1, batch_size):
-            part = _rows(src, start, start + batch_size)
-            frames.append(evaluate_tables(part, rs, method))
-            bar.step(part.vehicles.height)
+    with Progress.on(progress, hi - lo + 1) as bar, ThreadPoolExecutor(IN_FLIGHT) as pool:
+        for frame in pool.map(decide, range(lo, hi + 1, batch_size)):  # in order
+            frames.append(frame)
+            bar.step(frame.height)
     frame = pl.concat(frames) if frames else evaluate_tables(to_tables([]), rs, method)
     return FleetResult(frame, src, rs, method)
 
