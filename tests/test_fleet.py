@@ -108,6 +108,14 @@ def test_tables_in_any_row_order_give_the_same_answers():
     assert ira30d.evaluate_fleet(shuffled).frame.equals(ira30d.evaluate_fleet(t).frame)
 
 
+def test_tables_with_text_instead_of_categories_give_the_same_answers():
+    fleet = [ira30d.example(n) for n in ira30d.example_names()]
+    t = ira30d.fleet_tables(fleet)
+    text = {n: getattr(t, n).with_columns(pl.col(pl.Categorical).cast(pl.String)) for n in NAMES}
+    assert pl.String in text["stages"].schema.values()
+    assert ira30d.evaluate_fleet(type(t)(**text)).frame.equals(ira30d.evaluate_fleet(t).frame)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     rows=st.lists(
