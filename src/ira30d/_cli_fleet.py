@@ -13,7 +13,6 @@ import argparse
 import sys
 from typing import Any
 
-from ira30d._batch import read_cases
 from ira30d._cli_options import at_least_one, law_options, ruleset_of, scenarios
 
 OK, SOME_FAILED = 0, 1
@@ -62,7 +61,7 @@ def run_fleet(args: argparse.Namespace) -> int:
     from ira30d._fleet_api import evaluate_fleet, fleet_tables
 
     if args.command == "tables":
-        t = fleet_tables(read_cases(args.source))
+        t = fleet_tables(args.source)
         t.write(args.dir)
         bad = t.vehicles.filter(t.vehicles["error"].is_not_null())
         for row in bad.iter_rows(named=True):

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ira30d._common.errors import InputError
@@ -71,17 +72,21 @@ def compare_fleet(source: Any, scenarios: Any = ("uk_pact", "eu_pact"), **option
 
 
 def fleet_tables(cases: Any) -> Any:
-    """Cases as the fleet's six tables (Polars DataFrames ``vehicles``, ``chains``, ``stages``,
-    ``components``, ``contains``, ``entities``; ``.write(directory)`` saves them as Parquet). A
-    case that is invalid, or holds a value finer than the tables' scale, becomes a vehicle row
-    with only its ``error``. ``ira30d tables CASES DIR`` does the same on the command line.
+    """Cases (an iterable, or a JSON / JSON Lines file, read across two processes) as the
+    fleet's six tables (Polars DataFrames ``vehicles``, ``chains``, ``stages``, ``components``,
+    ``contains``, ``entities``; ``.write(directory)`` saves them as Parquet). A case that is
+    invalid, or holds a value finer than the tables' scale, becomes a vehicle row with only its
+    ``error``. ``ira30d tables CASES DIR`` does the same on the command line.
 
     >>> import ira30d
     >>> t = ira30d.fleet_tables([ira30d.example("full_credit_2024")])
     >>> t.chains.height, t.vehicles["msrp_base_cents"][0]
     (10, 5499500)
     """
-    return _api().to_tables(cases)
+    api = _api()
+    if isinstance(cases, (str, Path)):
+        return api.tables_of_file(cases)
+    return api.to_tables(cases)
 
 
 def evaluate_fleet_dask(directory: Any, client: Any, **options: Any) -> Any:

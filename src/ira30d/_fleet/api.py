@@ -21,6 +21,7 @@ import polars as pl
 
 from ira30d._fleet.cases import to_cases
 from ira30d._fleet.engine import evaluate_tables
+from ira30d._fleet.ingest import tables_of_file
 from ira30d._fleet.tables import NAMES, Tables, to_tables
 from ira30d._progress import Progress
 from ira30d._ruleset import RuleSet
@@ -83,9 +84,7 @@ def read_source(source: Any) -> Tables | Path:
             return path
         if path.suffix == ".parquet":
             return to_tables(_cases_of(pl.read_parquet(path)))
-        from ira30d._batch import read_cases
-
-        return to_tables(read_cases(path))
+        return tables_of_file(path)
     return to_tables(source)
 
 

@@ -73,12 +73,12 @@ def _scaled(value: Decimal | None, factor: int, where: str) -> int | None:
     return int(scaled)
 
 
-def to_tables(cases: Iterable[Any]) -> Tables:
-    """Cases (dicts, JSON text or :class:`Case`) as tables. A case that is not valid, or holds a
-    value finer than the tables' scale, becomes a vehicle row with only ``error`` (its problems)
-    and ``case_id``."""
+def to_tables(cases: Iterable[Any], start: int = 0) -> Tables:
+    """Cases (dicts, JSON text or :class:`Case`) as tables, rows numbered from ``start``. A case
+    that is not valid, or holds a value finer than the tables' scale, becomes a vehicle row with
+    only ``error`` (its problems) and ``case_id``."""
     rows: dict[str, list[dict[str, Any]]] = {n: [] for n in NAMES}
-    for i, raw in enumerate(cases):
+    for i, raw in enumerate(cases, start):
         try:
             case = parse_case(raw)
             part = _rows(i, case)
