@@ -3,6 +3,7 @@ every requirement's status, row for row, on the bundled examples and on generate
 both Python engines; rows it cannot read exactly are errors that say why, never floats."""
 
 import json
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -106,6 +107,37 @@ def test_tables_in_any_row_order_give_the_same_answers():
     children = {n: getattr(t, n).sample(fraction=1.0, shuffle=True, seed=3) for n in NAMES[1:]}
     shuffled = type(t)(vehicles=t.vehicles, **children)
     assert ira30d.evaluate_fleet(shuffled).frame.equals(ira30d.evaluate_fleet(t).frame)
+
+
+def test_item_positions_that_could_mix_two_vehicles_are_refused(tmp_path):
+    """Items are keyed by (vehicle, position) in one integer: a position past the key's span
+    would add one vehicle's chain to the next vehicle's sums, so such tables are refused."""
+    t = ira30d.fleet_tables([ira30d.example("full_credit_2024")] * 2)
+    far = t.chains.with_columns(
+        pl.when(pl.col("chain") == 0).then(1024).otherwise("chain").alias("chain")
+    )
+    with pytest.raises(ira30d.InputError) as e:
+        ira30d.evaluate_fleet(type(t)(**{**t.__dict__, "chains": far}))
+    assert e.value.field == "chains.chain" and e.value.code == "invalid_tables"
+    type(t)(**{**t.__dict__, "chains": far}).write(tmp_path)
+    run = subprocess.run(
+        ["ira30d", "fleet", str(tmp_path), str(tmp_path / "out.parquet")],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2 and "chains.chain" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(("table", "column"), [("stages", "country"), ("chains", "value_cents")])
+def test_a_null_where_every_item_needs_a_value_is_refused(table, column):
+    """Summed as nothing, a null country would never count as unknown: refused, named."""
+    t = ira30d.fleet_tables([ira30d.example("full_credit_2024")])
+    holed = getattr(t, table).with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(None).otherwise(pl.col(column)).alias(column)
+    )
+    with pytest.raises(ira30d.InputError) as e:
+        ira30d.evaluate_fleet(type(t)(**{**t.__dict__, table: holed}))
+    assert e.value.field == f"{table}.{column}" and e.value.code == "invalid_tables"
 
 
 def test_tables_with_text_instead_of_categories_give_the_same_answers():

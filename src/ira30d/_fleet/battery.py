@@ -28,9 +28,10 @@ from typing import Any
 import polars as pl
 
 from ira30d._fleet.feoc import COMPONENT_SUMS, chain_sums, feoc_columns, judge, place
+from ira30d._fleet.items import chain_key, component_key, read_items
 from ira30d._fleet.law import PerPeriod
 from ira30d._fleet.runs import fits, id_key, ordered, run_sums
-from ira30d._fleet.tables import NAMES, SCHEMAS, Tables
+from ira30d._fleet.tables import Tables
 
 col, I128 = pl.col, pl.Int128
 MILLION = 10**6
@@ -62,24 +63,13 @@ def _gap(num: pl.Expr, den: pl.Expr, cert_ppm: pl.Expr, rounding: str) -> pl.Exp
     return q.cast(pl.Int64)
 
 
-def chain_key() -> pl.Expr:
-    """One integer per (vehicle, chain), in the tables' order (a battery has at most 500
-    chains or components): one key to sort, run and join by."""
-    return (col("row") * 1024 + col("chain")).alias("key")
-
-
-def component_key() -> pl.Expr:
-    """One integer per (vehicle, component), as :func:`chain_key`."""
-    return (col("row") * 1024 + col("component")).alias("key")
-
-
 def battery_facts(
     law: Any, periods: list[int], method: str, v: pl.DataFrame, t: Tables
 ) -> pl.DataFrame:
     """The battery facts of the vehicles ``v`` (with a battery and a period); the child tables
     of ``t`` carry each item's ``period``, null for vehicles not measured."""
     pp = PerPeriod(law, periods)
-    f = _read(t)
+    f = read_items(t)
     judged = judge(pp, f["entities"])
     stages = place(pp, ordered(f["stages"].with_columns(chain_key()), "key"), judged)
     chains = ordered(f["chains"].with_columns(chain_key()), "key")
@@ -101,24 +91,6 @@ def battery_facts(
         .with_columns(bad)
         .drop("bad_minerals", "bad_components", "bad_entities")
     )
-
-
-# Columns matched or joined by, as categories (``pl.Categorical``: one process-wide dictionary,
-# so an id's code is the same in every table): the tables' own types; a table of text is cast.
-CATEGORIES = {n: [c for c, t in SCHEMAS[n].items() if t == pl.Categorical] for n in NAMES}
-UNREAD = {"chains": ("id",), "stages": ("stage",), "entities": ("entity", "name")}  # not read
-
-
-def _read(t: Tables) -> dict[str, pl.DataFrame]:
-    """The child tables as frames (scans read together), items of unmeasured vehicles left out."""
-    names = NAMES[1:]
-    frames = []
-    for n in names:
-        f = getattr(t, n).lazy().drop(UNREAD.get(n, ()))
-        frames.append(f.with_columns(col(c).cast(pl.Categorical) for c in CATEGORIES.get(n, ())))
-    if t.vehicles["period"].null_count():  # some vehicles are not measured: leave them out
-        frames = [f.filter(col("period").is_not_null()) for f in frames]
-    return dict(zip(names, pl.collect_all(frames), strict=True))
 
 
 def _with(items: pl.DataFrame, per_item: pl.DataFrame) -> pl.DataFrame:
