@@ -54,6 +54,14 @@ def fleet_parsers(sub: Any) -> None:
     )
     tables.add_argument("source", help="one case as JSON, a JSON array, or JSON Lines")
     tables.add_argument("dir", help="directory to write the tables to")
+    for command in (fleet, tables):
+        command.add_argument(
+            "--processes",
+            type=at_least_one,
+            default=2,
+            metavar="N",
+            help="worker processes validating a case file's cases (default 2)",
+        )
 
 
 def run_fleet(args: argparse.Namespace) -> int:
@@ -61,7 +69,7 @@ def run_fleet(args: argparse.Namespace) -> int:
     from ira30d._fleet_api import evaluate_fleet, fleet_tables
 
     if args.command == "tables":
-        t = fleet_tables(args.source)
+        t = fleet_tables(args.source, processes=args.processes)
         t.write(args.dir)
         bad = t.vehicles.filter(t.vehicles["error"].is_not_null())
         for row in bad.iter_rows(named=True):
@@ -74,6 +82,7 @@ def run_fleet(args: argparse.Namespace) -> int:
         ruleset=ruleset_of(args),
         method=args.method,
         progress=show,
+        processes=args.processes,
         **({"batch_size": args.batch_size} if args.batch_size else {}),
     )
     frame = r.frame

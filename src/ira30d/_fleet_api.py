@@ -37,7 +37,8 @@ def evaluate_fleet(source: Any, **options: Any) -> FleetResult:
     column), or a directory of the fleet's Parquet tables (``ira30d tables`` writes them; see
     the fleet page). Options: ``ruleset``, ``scenario`` (bundled scenario names overlaid),
     ``method``, ``batch_size`` (vehicles decided together, default 25,000, two batches at once),
-    ``progress``.
+    ``progress``, ``processes`` (worker processes reading a case file; default 1, and a script
+    using more needs ``if __name__ == "__main__":``, as with ``multiprocessing``).
 
     Returns a ``FleetResult``: ``.frame`` is a Polars DataFrame with one row per vehicle:
     ``row``, ``case_id``, ``vin``, ``verdict`` (``error`` for a row that could not be read or
@@ -71,8 +72,8 @@ def compare_fleet(source: Any, scenarios: Any = ("uk_pact", "eu_pact"), **option
     return _api().compare_fleet(source, scenarios, **options)
 
 
-def fleet_tables(cases: Any) -> Any:
-    """Cases (an iterable, or a JSON / JSON Lines file, read across two processes) as the
+def fleet_tables(cases: Any, processes: int = 1) -> Any:
+    """Cases (an iterable, or a JSON / JSON Lines file, read by ``processes``) as the
     fleet's six tables (Polars DataFrames ``vehicles``, ``chains``, ``stages``, ``components``,
     ``contains``, ``entities``; ``.write(directory)`` saves them as Parquet). A case that is
     invalid, or holds a value finer than the tables' scale, becomes a vehicle row with only its
@@ -85,7 +86,7 @@ def fleet_tables(cases: Any) -> Any:
     """
     api = _api()
     if isinstance(cases, (str, Path)):
-        return api.tables_of_file(cases)
+        return api.tables_of_file(cases, processes=processes)
     return api.to_tables(cases)
 
 

@@ -67,10 +67,10 @@ class FleetResult:
         return self.frame.to_arrow()
 
 
-def read_source(source: Any) -> Tables | Path:
+def read_source(source: Any, processes: int = 1) -> Tables | Path:
     """Tables, or a directory of Parquet tables (read batch by batch), or cases: a JSON / JSON
-    Lines case file, a Parquet file with a ``case`` column (JSON text) or the columns of a case,
-    or an iterable of cases."""
+    Lines case file (read by ``processes`` worker processes), a Parquet file with a ``case``
+    column (JSON text) or the columns of a case, or an iterable of cases."""
     if isinstance(source, Tables):
         return source
     if isinstance(source, (str, Path)):
@@ -84,7 +84,7 @@ def read_source(source: Any) -> Tables | Path:
             return path
         if path.suffix == ".parquet":
             return to_tables(_cases_of(pl.read_parquet(path)))
-        return tables_of_file(path)
+        return tables_of_file(path, processes=processes)
     return to_tables(source)
 
 
@@ -136,14 +136,17 @@ def evaluate_fleet(
     method: str | None = None,
     batch_size: int = BATCH,
     progress: Any = False,
+    processes: int = 1,
 ) -> FleetResult:
     """Decide a fleet column-wise: one row per vehicle with its verdict, amount (``Decimal``,
     US dollars; null when undetermined, with the two bounds beside it), one status column per
     requirement, the rule-set hash and the country lists' name; the same answers as
     :func:`evaluate` gives vehicle by vehicle. ``source``: see :func:`read_source`;
-    ``scenario``: bundled scenarios overlaid on ``ruleset``. ``pip install "ira30d[fleet]"``."""
+    ``scenario``: bundled scenarios overlaid on ``ruleset``; ``processes``: worker processes
+    reading a case file (a script then needs ``if __name__ == "__main__":``, as with
+    ``multiprocessing``). ``pip install "ira30d[fleet]"``."""
     rs = _ruleset(ruleset, scenario)
-    src = read_source(source)
+    src = read_source(source, processes)
     lo, hi = _row_range(src)
 
     def decide(start: int) -> pl.DataFrame:

@@ -1,9 +1,12 @@
-"""A case file to fleet tables, across processes. The one reader of case files
+"""A case file to fleet tables, across processes when asked. The one reader of case files
 (``_input.entries``) gives each case's JSON text; chunks of texts go to worker processes, which
 validate them (pydantic reads the JSON itself) and build their table rows numbered from the
 chunk's first row; the tables come back in order and are put together. Validating and building
 rows is nearly all the time a case file takes (the columnar engine's share is small), so two
-processes about halve it. A file of one chunk is read in this process.
+processes about halve it. Workers import the main script again, as ``multiprocessing`` does:
+a script needs its ``if __name__ == "__main__":`` guard, so the library reads in one process
+unless told (``processes``); the command line uses two. A file of one chunk, and a script read
+from stdin (which workers cannot import), are read in this process.
 
 A line that is not JSON stops the reading with its :class:`InputError` (file and line), as
 ``ira30d evaluate`` reports it; a case that is not valid becomes its vehicle row's ``error``.
@@ -12,7 +15,7 @@ A line that is not JSON stops the reading with its :class:`InputError` (file and
 >>> path = tempfile.mktemp(suffix=".jsonl")
 >>> with open(path, "w") as f:
 ...     f.writelines(json.dumps(ira30d.example(n)) + "\\n" for n in ira30d.example_names())
->>> t = tables_of_file(path, chunk=4)
+>>> t = tables_of_file(path, chunk=4, processes=2)
 >>> t.vehicles.height == len(ira30d.example_names()), t.vehicles["row"].is_sorted()
 (True, True)
 """
@@ -36,15 +39,15 @@ from ira30d._fleet.tables import NAMES, Tables, to_tables
 from ira30d._input import entries
 
 CHUNK = 5_000  # cases a worker validates at once
-PROCESSES = 2
 
 
-def tables_of_file(path: str | Path, *, chunk: int = CHUNK, processes: int = PROCESSES) -> Tables:
-    """The tables of the cases in the JSON / JSON Lines file ``path``."""
+def tables_of_file(path: str | Path, *, chunk: int = CHUNK, processes: int = 1) -> Tables:
+    """The tables of the cases in the JSON / JSON Lines file ``path``, read by ``processes``
+    worker processes (1: in this process)."""
     chunks = _chunks(path, chunk)
     first = next(chunks, [])
     second = next(chunks, None)
-    if second is None or not _workers_can_start():
+    if second is None or processes < 2 or not _workers_can_start():
         return to_tables(
             text for texts in _prepend([first, second or []], chunks) for text in texts
         )
