@@ -17,6 +17,7 @@ The columns of each table are ``SCHEMAS`` below (the fleet page of the docs list
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -64,20 +65,30 @@ class _Inexact(Exception):
     pass
 
 
+LIMIT = 2**62  # a scaled value's magnitude stays below this: sums of a few fit Int64
+EXACT = decimal.Context(prec=40, traps=[decimal.Inexact])  # a product that rounds is refused
+
+
 def _scaled(value: Decimal | None, factor: int, where: str) -> int | None:
+    """``value * factor`` as an exact integer, or :class:`_Inexact` (hot path: one multiply,
+    one truncation, one comparison)."""
     if value is None:
         return None
-    scaled = value * factor
-    if scaled != scaled.to_integral_value() or abs(scaled) >= 2**62:
+    try:
+        scaled = EXACT.multiply(value, factor)
+    except decimal.Inexact:  # more digits than the product can hold: not exact on this scale
+        scaled = Decimal("0.5")
+    whole = int(scaled)  # truncates: equal to ``scaled`` only when nothing was cut
+    if whole != scaled or not -LIMIT < whole < LIMIT:
         raise _Inexact(f"{where}: {value} does not fit the fleet tables' scale (1/{factor})")
-    return int(scaled)
+    return whole
 
 
 def to_tables(cases: Iterable[Any], start: int = 0) -> Tables:
     """Cases (dicts, JSON text or :class:`Case`) as tables, rows numbered from ``start``. A case
     that is not valid, or holds a value finer than the tables' scale, becomes a vehicle row with
     only ``error`` (its problems) and ``case_id``."""
-    rows: dict[str, list[dict[str, Any]]] = {n: [] for n in NAMES}
+    rows: dict[str, list[Any]] = {n: [] for n in NAMES}  # vehicles: dicts; items: tuples
     for i, raw in enumerate(cases, start):
         try:
             case = parse_case(raw)
@@ -91,10 +102,12 @@ def to_tables(cases: Iterable[Any], start: int = 0) -> Tables:
             continue
         for n in NAMES:
             rows[n] += part[n]
-    return Tables(**{n: pl.DataFrame(rows[n], schema=SCHEMAS[n]) for n in NAMES})
+    vehicles = pl.DataFrame(rows["vehicles"], schema=SCHEMAS["vehicles"])
+    items = {n: pl.DataFrame(rows[n], schema=SCHEMAS[n], orient="row") for n in NAMES[1:]}
+    return Tables(vehicles=vehicles, **items)
 
 
-def _rows(i: int, c: Case) -> dict[str, list[dict[str, Any]]]:
+def _rows(i: int, c: Case) -> dict[str, list[Any]]:
     v, p, b = c.vehicle, c.purchase, c.vehicle.battery
     cert = b.certified if b else None
     row: dict[str, Any] = {
@@ -144,60 +157,40 @@ def _rows(i: int, c: Case) -> dict[str, list[dict[str, Any]]]:
         if ty is not None:
             row[f"{year}_status"] = ty.filing_status
             row[f"{year}_magi_cents"] = _scaled(ty.magi, 100, f"buyer.{year}_year.magi")
-    out: dict[str, list[dict[str, Any]]] = {n: [] for n in NAMES}
+    out: dict[str, list[Any]] = {n: [] for n in NAMES}  # each item a tuple, in SCHEMAS' order
     out["vehicles"].append(row)
     for k, ch in enumerate(b.mineral_chains or [] if b else []):
-        out["chains"].append(
-            {
-                "row": i,
-                "chain": k,
-                "id": ch.id,
-                "mineral": ch.mineral,
-                "material": ch.material,
-                "value_cents": _scaled(ch.value, 100, f"chain {ch.id}"),
-            }
-        )
-        for j, s in enumerate(ch.stages):
-            out["stages"].append(
-                {
-                    "row": i,
-                    "chain": k,
-                    "stage": j,
-                    "activity": s.activity,
-                    "country": s.country,
-                    "entity": s.entity,
-                    "share_ppm": _scaled(s.share, 10**6, f"chain {ch.id} share"),
-                }
+        value = _scaled(ch.value, 100, f"chain {ch.id}")
+        out["chains"].append((i, k, ch.id, ch.mineral, ch.material, value))
+        out["stages"] += [
+            (
+                i,
+                k,
+                j,
+                s.activity,
+                s.country,
+                s.entity,
+                _scaled(s.share, 10**6, f"chain {ch.id} share"),
             )
+            for j, s in enumerate(ch.stages)
+        ]
     for k, co in enumerate(b.components or [] if b else []):
-        out["components"].append(
-            {
-                "row": i,
-                "component": k,
-                "id": co.id,
-                "kind": co.kind,
-                "value_cents": _scaled(co.value, 100, f"component {co.id}"),
-                "country": co.country,
-                "entity": co.entity,
-            }
-        )
-        out["contains"] += [{"row": i, "component": k, "child": x} for x in co.contains]
+        value = _scaled(co.value, 100, f"component {co.id}")
+        out["components"].append((i, k, co.id, co.kind, value, co.country, co.entity))
+        out["contains"] += [(i, k, x) for x in co.contains]
     for k, e in enumerate(b.entities if b else []):
         out["entities"].append(
-            {
-                "row": i,
-                "entity": k,
-                "id": e.id,
-                "name": e.name,
-                "incorporated_in": e.incorporated_in,
-                "principal_place_of_business": e.principal_place_of_business,
-                "effective_control_license": e.effective_control_license,
-                "designated": e.designated,
-                **{
-                    f"government_{s}_ppm": _scaled(getattr(e, f"government_{s}_share"), 10**6, e.id)
-                    for s in ENTITY_SHARES
-                },
-            }
+            (
+                i,
+                k,
+                e.id,
+                e.name,
+                e.incorporated_in,
+                e.principal_place_of_business,
+                e.effective_control_license,
+                e.designated,
+                *(_scaled(getattr(e, f"government_{x}_share"), 10**6, e.id) for x in ENTITY_SHARES),
+            )
         )
     return out
 
