@@ -140,6 +140,31 @@ def test_a_null_where_every_item_needs_a_value_is_refused(table, column):
     assert e.value.field == f"{table}.{column}" and e.value.code == "invalid_tables"
 
 
+def test_a_chain_without_stages_is_decided_by_the_object_path_not_counted_clear():
+    """Stage rows say where and by whom: a chain with none would count as no FEOC. The row goes
+    to the object path, which refuses the case (a chain needs a stage)."""
+    t = ira30d.fleet_tables([ira30d.example("full_credit_2024")] * 2)
+    bare = t.stages.filter((pl.col("row") == 0) & (pl.col("chain") == 0)).height
+    stages = t.stages.filter(~((pl.col("row") == 0) & (pl.col("chain") == 0)))
+    assert bare and stages.height == t.stages.height - bare
+    rows = ira30d.evaluate_fleet(type(t)(**{**t.__dict__, "stages": stages})).frame.to_dicts()
+    assert (rows[0]["engine"], rows[0]["verdict"]) == ("object", "error")
+    assert (rows[1]["engine"], rows[1]["verdict"]) == ("columnar", "eligible")
+
+
+def test_law_the_columns_cannot_run_is_refused_before_any_row(tmp_path):
+    """A rule set whose law the fleet engine cannot express column-wise fails with a
+    RuleFileError naming it, as the rule compiler does, before any row is decided."""
+    import dataclasses
+
+    rs = ira30d.default_ruleset()
+    book = dataclasses.replace(rs.book, rounding={})  # as if no rule compared any fact
+    odd = ira30d.RuleSet(book, rs.countries, "python")
+    with pytest.raises(ira30d.RuleFileError) as e:
+        ira30d.evaluate_fleet([ira30d.example("full_credit_2024")], ruleset=odd)
+    assert e.value.file == "<fleet engine>" and e.value.path == "critical_minerals_share"
+
+
 def test_tables_with_text_instead_of_categories_give_the_same_answers():
     fleet = [ira30d.example(n) for n in ira30d.example_names()]
     t = ira30d.fleet_tables(fleet)

@@ -25,13 +25,14 @@ ROUNDING = {
     "whole_dollars_half_up": (Decimal("1"), ROUND_HALF_UP),
     "cents_half_up": (Decimal("0.01"), ROUND_HALF_UP),
 }
+FORMULA_ROUNDING = "whole_dollars_half_up"  # a formula parameter that does not say (rules do)
 
 
 def capacity_amount(
     formula: dict[str, Decimal],
     kwh: Decimal,
     fraction: Fraction,
-    rounding: str = "whole_dollars_half_up",
+    rounding: str = FORMULA_ROUNDING,
 ) -> Decimal:
     """The pre-IRA amount: base + step (from a capacity) + per kWh above a floor, capped, phased
     out, rounded as the parameter's ``rounding`` says. All numbers come from the rule book.
@@ -141,7 +142,7 @@ def _amount(
             else Fraction(1)
         )
         battery = case.vehicle.battery
-        rounding = param.spec.rounding or "whole_dollars_half_up"
+        rounding = param.spec.rounding or FORMULA_ROUNDING
         if battery is None:
             return (formula["total_cap"] if upper else Decimal(0)), "battery capacity unknown"
         kwh = battery.capacity_kwh

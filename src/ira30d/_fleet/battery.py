@@ -5,9 +5,10 @@ rule book says each fact is compared. Each level is reduced to the next by sums 
 rows (:mod:`.runs`): stages to their chain, chains and components to their vehicle.
 
 Rows the columnar measures cannot vouch for are marked ``bad`` and decided by the object path:
-an unknown mineral, component kind, entity or contained component, a component contained twice,
-a negative incremental value, and a zero incremental value inside a containment chain (the only
-shape a containment cycle can take once values are positive).
+an unknown mineral, component kind, entity or contained component, a mineral chain without
+stages, a component contained twice, a negative incremental value, and a zero incremental value
+inside a containment chain (the only shape a containment cycle can take once values are
+positive).
 
 >>> import ira30d
 >>> from ira30d._fleet.law import Law
@@ -29,7 +30,7 @@ import polars as pl
 
 from ira30d._fleet.feoc import COMPONENT_SUMS, chain_sums, feoc_columns, judge, place
 from ira30d._fleet.items import chain_key, component_key, read_items
-from ira30d._fleet.law import PerPeriod
+from ira30d._fleet.law import PerPeriod, unsupported
 from ira30d._fleet.runs import fits, id_key, ordered, run_sums
 from ira30d._fleet.tables import Tables
 
@@ -44,6 +45,16 @@ VEHICLE_COLUMNS = (
     "cert_feoc_compliant_minerals",
     "cert_method",
 )
+
+
+def _rounding(book: Any, fact: str) -> str:
+    """How the rules round ``fact`` (``RuleBook.rounding_of``). The columns round down or up; a
+    fact no rule compares must sit exactly on its scale, which a column cannot check row by row,
+    so such a rule set is refused."""
+    rounding = book.rounding_of(fact)
+    if rounding not in ("floor", "ceil"):
+        raise unsupported(fact, "no rule compares it, so the columns cannot round it")
+    return rounding  # type: ignore[no-any-return]
 
 
 def _share(num: pl.Expr, den: pl.Expr, rounding: str) -> pl.Expr:
@@ -136,7 +147,8 @@ def _minerals(pp: PerPeriod, chains: pl.DataFrame) -> pl.DataFrame:
     wide = pl.Int64 if fits(chains["value_cents"], max(int(top or 0), 1)) else I128
     best = col("best").fill_null(0)
     value = col("value_cents").cast(wide)
-    sums = {"total": value, "unknown_mineral": ~known}
+    # a chain without stages says nothing of where or by whom: the object path refuses it
+    sums = {"total": value, "unknown_mineral": ~known, "unstaged": col("staged").is_null()}
     for name, spec in pp.value(lambda k: law.p("critical_minerals_methods", k)).items():
         by = best > 0
         if spec["qualifies_when"] == "best_share_at_least":
@@ -149,9 +161,8 @@ def _minerals(pp: PerPeriod, chains: pl.DataFrame) -> pl.DataFrame:
 def _mineral_columns(pp: PerPeriod, method: str) -> list[pl.Expr]:
     law = pp.law
     specs = pp.value(lambda k: law.p("critical_minerals_methods", k))
-    rounding = law.book.rounding
-    r_share = rounding.get("critical_minerals_share", "floor")
-    r_gap = rounding.get("critical_minerals_certification_gap", "floor")
+    r_share = _rounding(law.book, "critical_minerals_share")
+    r_gap = _rounding(law.book, "critical_minerals_certification_gap")
 
     def d(name: str) -> pl.Expr:
         per_unit = specs[name]["counts"] != "whole_value"
@@ -172,6 +183,8 @@ def _mineral_columns(pp: PerPeriod, method: str) -> list[pl.Expr]:
         pl.when(has & cert.is_not_null()).then(gap).alias("critical_minerals_certification_gap"),
         pl.when(has & (col("unknown_mineral") > 0))
         .then(pl.lit("unknown mineral"))
+        .when(has & (col("unstaged") > 0))
+        .then(pl.lit("chain without stages"))
         .alias("bad_minerals"),
     ]
 
@@ -222,13 +235,11 @@ def _components(pp: PerPeriod, comps: pl.DataFrame) -> pl.DataFrame:
 
 
 def _component_columns(pp: PerPeriod) -> list[pl.Expr]:
-    rounding = pp.law.book.rounding
+    book = pp.law.book
     cert = col("cert_battery_components_ppm")
     has = col("has_components").fill_null(False) & col("d").is_not_null()
-    gap = _gap(
-        col("n"), col("d"), cert, rounding.get("battery_components_certification_gap", "floor")
-    )
-    share_rounding = rounding.get("battery_components_share", "floor")
+    gap = _gap(col("n"), col("d"), cert, _rounding(book, "battery_components_certification_gap"))
+    share_rounding = _rounding(book, "battery_components_share")
     return [
         pl.when(has)
         .then(_share(col("n"), col("d"), share_rounding))

@@ -22,7 +22,13 @@ from typing import Any
 
 import polars as pl
 
-from ira30d._determination.verdict import ROUNDING, amount_param, most_credit
+from ira30d._determination.verdict import (
+    FORMULA_ROUNDING,
+    ROUNDING,
+    amount_param,
+    most_credit,
+)
+from ira30d._fleet.law import unsupported
 from ira30d._law.book import RuleBook
 
 CENTS = 100
@@ -33,7 +39,7 @@ def _mills(value: Any, where: str) -> int:
     """A formula value in thousandths (of a dollar or a kWh), which must be exact."""
     scaled = Decimal(value) * 1000
     if scaled != scaled.to_integral_value():
-        raise NotImplementedError(f"{where}: {value} is finer than a thousandth")
+        raise unsupported(where, f"{value} is finer than a thousandth")
     return int(scaled)
 
 
@@ -151,7 +157,7 @@ class Decider:
         col, book = pl.col, self.book
         param = book.parameters[regime.parameter]
         if param.spec.on != "placed_in_service":
-            raise NotImplementedError(f"{regime.id}: the formula is dated by {param.spec.on}")
+            raise unsupported(regime.id, f"the formula is dated by {param.spec.on}")
         caps = [_mills(f["total_cap"], regime.id) for f in param.values]
         wide = pl.Int64 if max(caps) * MILLION * 100 * 4 < 2**63 else pl.Int128  # exact either way
         wh = col("battery_kwh").cast(wide)  # watt-hours: thousandths of a kWh (at most 10^7)
@@ -161,16 +167,16 @@ class Decider:
                 "phaseout_fraction"
             ).is_not_null()
             fraction = pl.when(phased).then(col("phaseout_fraction").cast(wide)).otherwise(fraction)
-        step, mode = ROUNDING[param.spec.rounding or "whole_dollars_half_up"]
+        step, mode = ROUNDING[param.spec.rounding or FORMULA_ROUNDING]
         if mode != ROUND_HALF_UP:
-            raise NotImplementedError(f"{regime.id}: rounding {mode} is not half up")
+            raise unsupported(regime.id, f"rounding {mode} is not half up")
         quantum = int(step * CENTS)  # the rounding step, in cents
         out: Any = pl.lit(None, dtype=pl.Int64)
         for start, f in zip(param.starts, param.values, strict=True):
             # thousandths: of a dollar for amounts, of a kWh (Wh) for step_from_kwh, per_kwh_above
             m = {k: _mills(v, regime.id) for k, v in f.items()}
             if m["step"] % 1000:
-                raise NotImplementedError(f"{regime.id}: a step of {f['step']} is not whole")
+                raise unsupported(regime.id, f"a step of {f['step']} is not whole")
             above = pl.max_horizontal(wh - m["per_kwh_above"], pl.lit(0, dtype=wide))
             # step dollars per kWh above the floor = step mills per Wh above it
             capacity = (

@@ -18,10 +18,17 @@ from typing import Any
 
 import polars as pl
 
+from ira30d._common.errors import RuleFileError
 from ira30d._law.parameters import to_fact_scale
 from ira30d._measures.measurer import Measurer
 
 col = pl.col
+
+
+def unsupported(path: str, reason: str) -> RuleFileError:
+    """The error for law the fleet engine cannot run column-wise (the object path can): raised
+    before any row is decided, naming the parameter, regime or fact."""
+    return RuleFileError("<fleet engine>", path, reason)
 
 
 class Law:
@@ -76,7 +83,7 @@ class PerPeriod:
         that shapes the computation (a method's rules) must not change inside a batch."""
         values = [read(k) for k in self.periods]
         if any(v != values[0] for v in values):
-            raise NotImplementedError("a method's rules change between periods of one batch")
+            raise unsupported("critical_minerals_methods", "changes between periods of a batch")
         return values[0]
 
     def expr(self, read: Any, build: Any) -> pl.Expr:

@@ -4,7 +4,7 @@ defines it, MSRP as ``msrp_composition`` counts it, the EPA class's MSRP class, 
 assembly, the manufacturer phase-out), on the engine's integer scale.
 
 >>> import ira30d
->>> from ira30d._fleet.law import Law
+>>> from ira30d._fleet.law import Law, unsupported
 >>> from ira30d._fleet.tables import to_tables
 >>> v = to_tables([ira30d.example("contract_before_deadline")]).vehicles
 >>> f = vehicle_facts(Law(ira30d.default_ruleset()), v)
@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from ira30d._fleet.law import Law
+from ira30d._fleet.law import Law, unsupported
 
 col = pl.col
 DATE_FACTS = ("acquired", "contract", "sale", "placed_in_service", "possession")
@@ -52,7 +52,7 @@ def vehicle_facts(law: Law, v: pl.DataFrame) -> pl.DataFrame:
     path must decide the row), and every vehicle, purchase and buyer fact."""
     for rule in ("acquisition_date", "msrp_composition", "epa_label_class_to_msrp_class"):
         if not law.book.parameters[rule].constant:
-            raise NotImplementedError(f"the fleet engine reads {rule} as a constant")
+            raise unsupported(rule, "the fleet engine reads it as a constant")
     v = v.with_columns(_dates(law))
     on = pl.coalesce("pis_day", "sale_day", "acquired_day", "contract_day")
     v = v.with_columns(on.alias("on_day"), law.periods(on).alias("period"))
@@ -150,4 +150,7 @@ def _phaseout(law: Law) -> pl.Expr:
 def _ppm(fraction: Any) -> int:
     from ira30d._law.parameters import to_fact_scale
 
-    return int(to_fact_scale("share", fraction, "ceil"))
+    try:
+        return int(to_fact_scale("share", fraction, "exact"))
+    except ValueError:
+        raise unsupported("phaseout", f"a fraction of {fraction} is finer than a ppm") from None

@@ -48,10 +48,15 @@ class RuleBook:
     conditions: dict[str, C.Cond] = field(default_factory=dict)
     rounding: dict[str, Rounding] = field(default_factory=dict)
 
+    def rounding_of(self, fact: str) -> Rounding:
+        """How ``fact`` is rounded onto its integer scale: as the rules compare it (``exact``
+        when no rule compares it: it must then sit on the scale)."""
+        return self.rounding.get(fact, "exact")
+
     def scale(self, fact: str, value: Any) -> Any:
         """An input value (Decimal, Fraction, date, bool, str) on ``fact``'s integer scale, rounded
         the way the rules compare that fact, so that every comparison is exact."""
-        return to_fact_scale(self.facts[fact].unit, value, self.rounding.get(fact, "exact"))
+        return to_fact_scale(self.facts[fact].unit, value, self.rounding_of(fact))
 
 
 def window_condition(window: WindowSpec | None, book: RuleBook, label: str, path: str) -> C.Cond:

@@ -123,8 +123,7 @@ class Purchase(_Model):
     transition_election: bool | None = Field(
         None,
         description="The taxpayer elects to treat the vehicle as placed in service on the day "
-        "before "
-        "the IRA's enactment (IRA §13401(l)); None: not stated (both are shown).",
+        "before the IRA's enactment (IRA §13401(l)); None: not stated (both are shown).",
     )
 
 
