@@ -68,14 +68,17 @@ def test_json_round_trip_and_schema_version(rs):
 
 def test_engine_built_records_equal_constructed_ones_field_for_field(rs):
     """Findings, provenance and determination are built without their ``__init__`` on the hot
-    path: every field must be set, and the records must equal ones built the ordinary way."""
+    path: every field must be set (or, for the texts, built when read), and the records must
+    equal ones built the ordinary way."""
     import dataclasses
 
     d = rs.evaluate(ira30d.example("feoc_components_2024"), counterfactuals=True)
     for record in [d, d.provenance, *d.findings]:
         names = [f.name for f in dataclasses.fields(record)]
-        assert sorted(vars(record)) == sorted(names)
+        later = set(getattr(record, "__later__", ())) if "_later" in vars(record) else set()
+        assert set(vars(record)) - {"_later"} == set(names) - later
         assert type(record)(**{n: getattr(record, n) for n in names}) == record
+        assert sorted(vars(record)) == sorted(names)  # built once read, the builder dropped
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(record, names[0], None)
 
@@ -212,6 +215,29 @@ def test_line_items_are_built_when_read_and_the_cache_keeps_no_battery():
     assert ira30d.Determination.from_json(d.to_json()) == d
     twin = rs.evaluate(ira30d.example("unknown_supplier_2024"))
     assert twin == d and twin.to_json() == d.to_json()
+
+
+def test_finding_texts_are_built_when_read_and_equal_eager_ones():
+    """Deciding needs statuses, not texts: a finding's explanation and compared values, and the
+    determination's facts as text, are built on first reading, once; a pickled or JSON copy
+    carries the built texts; the texts equal those of a determination read in full at once."""
+    import pickle
+
+    rs = ira30d.RuleSet.load(backend="python")
+    d = rs.evaluate(ira30d.example("over_msrp_cap"))
+    f = d.finding("msrp_cap")
+    assert "explanation" not in vars(f) and "facts" not in vars(d)  # nothing rendered yet
+    assert f.status == "not_met" and "explanation" not in vars(f)
+    assert f.actual["msrp_class"] == "other" and "_later" not in vars(f)
+    assert f.explanation.startswith("MSRP $") and "{" not in f.explanation
+    assert d.facts["msrp_class"] == "other" and "_later" not in vars(d)
+    copy = pickle.loads(pickle.dumps(rs.evaluate(ira30d.example("over_msrp_cap"))))
+    assert all("_later" not in vars(g) for g in copy.findings) and copy == d
+    read = ira30d.Determination.from_json(d.to_json())
+    assert read == d and read.explain() == d.explain()
+    window = rs.evaluate(ira30d.example("full_credit_2024")).finding("pre_ira_acquisition")
+    assert window.status == "not_applicable"  # a dated window that does not apply names its date
+    assert window.explanation == "Does not apply: placed-in-service date 2024-06-10."
 
 
 def test_line_items_shared_by_one_battery_design_are_read_only(rs):

@@ -193,7 +193,8 @@ class RuleSet:
     ) -> Determination:
         """The record of one pass (``run``: measured, fired, findings) with its decision ``d``."""
         m, fired, findings, _ = run
-        args = (case, m, fired, findings, d, transition)
+        texts = functools.partial(self._finder.facts_text, m)
+        args = (case, m, fired, findings, d, transition, texts)
         return assemble(self.book, self.countries, self._backend.name, *args)
 
     def _run(self, case: Case, method: str | None, counterfactuals: bool, *, deemed: bool) -> Run:

@@ -101,3 +101,38 @@ class LazyItems(Sequence[Any]):
 
     def __repr__(self) -> str:
         return repr(self.items())
+
+
+class Later:
+    """A frozen record some of whose fields are built when first read (texts the decision does
+    not need: a finding's explanation, a determination's facts as text, the input hash).
+
+    The record is made with ``_later`` in its ``__dict__``: a function returning those fields'
+    values. Reading any of them (``__getattr__`` runs only for a name not yet in ``__dict__``)
+    builds them all, once; then the function is dropped. Equality, ``repr``, pickling and
+    serialization read fields by name, so they see built values. Two threads reading at once
+    may both build; they build the same values, set before the function is dropped.
+
+    >>> class R(Later):
+    ...     __later__ = frozenset({"text"})
+    >>> r = R(); r.__dict__["_later"] = lambda: {"text": "built"}
+    >>> "text" in vars(r), r.text, "_later" in vars(r)
+    (False, 'built', False)
+    """
+
+    __later__: frozenset[str] = frozenset()
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in type(self).__later__:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        values = self.__dict__
+        build = values.get("_later")
+        if build is not None:
+            values.update(build())
+            values.pop("_later", None)
+        return values[name]
+
+    def __getstate__(self) -> dict[str, Any]:  # pickles (for process pools) built
+        for name in type(self).__later__:
+            getattr(self, name)
+        return self.__dict__

@@ -12,6 +12,7 @@ transition election (with and without it).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
 
@@ -42,8 +43,10 @@ def assemble(
     findings: list[Finding],
     d: Decision,
     transition: Transition | None,
+    facts_text: Callable[[], dict[str, str]],
 ) -> Determination:
-    """The determination record of one pass: verdict and amount, findings, how it was reached."""
+    """The determination record of one pass: verdict and amount, findings, how it was reached.
+    The facts as text (``facts_text()``) are worked out when first read."""
     question: Question = "buyer" if case.buyer else "purchase" if case.purchase else "vehicle"
     regime = d.regime
     return new_record(
@@ -64,7 +67,6 @@ def assemble(
         figures=m.figures,
         certification=m.certification,
         transition=transition,
-        facts=m.rendered,
         findings=tuple(findings),
         provenance=new_record(
             Provenance,
@@ -76,6 +78,7 @@ def assemble(
             input_hash=hashlib.sha256(case.model_dump_json().encode()).hexdigest(),
             backend=backend,
         ),
+        _later=lambda: {"facts": dict(facts_text())},
     )
 
 

@@ -11,6 +11,7 @@ input fields and the line items. The per-requirement plans are worked out once p
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from typing import Any
 
 from ira30d._common.errors import EngineError
@@ -35,7 +36,7 @@ def _plan(book: RuleBook, req: Any, required: list[str]) -> _Plan:
         f"({_sources(book, [w.on])})."
         if w
         else "",
-        window_label=book.facts[w.on].label if w else "",
+        window_not_applying=f"Does not apply: {book.facts[w.on].label} {{{w.on}}}." if w else "",
         applies=f"{req.id}|a",
         always=f"{req.id}|c",
         met=f"{req.id}|m",
@@ -94,20 +95,24 @@ class Finder:
         self.plans = [_plan(book, r, self._required_names[r.id]) for r in book.requirements]
 
     def findings(self, case: Case, m: Measured, fired: set[str]) -> list[Finding]:
-        """Every requirement's finding, in rule-book order; also renders the facts onto ``m``."""
-        facts = self.book.facts
-        shown = _Shown(
-            {
-                k: m.shown.get(k) or show_fact(facts[k].type, facts[k].unit, v)
-                for k, v in m.facts.items()
-            }
-        )
-        m.rendered = dict(shown)
-        return [self._finding(plan, case, m, fired, shown) for plan in self.plans]
+        """Every requirement's finding, in rule-book order: statuses now, texts (explanation,
+        values compared) when first read."""
+        return [self._finding(plan, case, m, fired) for plan in self.plans]
 
-    def _finding(
-        self, plan: _Plan, case: Case, m: Measured, fired: set[str], facts_shown: _Shown
-    ) -> Finding:
+    def facts_text(self, m: Measured) -> _Shown:
+        """Every fact of ``m`` as text; built once, when a text first needs it (kept on ``m``)."""
+        shown = m.rendered
+        if not isinstance(shown, _Shown):  # not yet built
+            facts = self.book.facts
+            shown = m.rendered = _Shown(
+                {
+                    k: m.shown.get(k) or show_fact(facts[k].type, facts[k].unit, v)
+                    for k, v in m.facts.items()
+                }
+            )
+        return shown
+
+    def _finding(self, plan: _Plan, case: Case, m: Measured, fired: set[str]) -> Finding:
         req, f = plan.req, m.facts
         missing = [i for i in plan.inputs if i not in f]
         exception = None
@@ -129,8 +134,7 @@ class Finder:
             status, missing = "undetermined", [plan.window_on, *missing]
             text = plan.window_missing
         elif plan.window_on is not None and plan.applies not in fired:
-            status = "not_applicable"
-            text = f"Does not apply: {plan.window_label} {facts_shown[plan.window_on]}."
+            status, text = "not_applicable", plan.window_not_applying
         else:
             if plan.met in fired:
                 status = "met"
@@ -171,14 +175,10 @@ class Finder:
                 text = "Nothing to compare."
             elif status == "undetermined" and not text:
                 text = f"Missing: {_sources(self.book, missing)}."
-        shown = self._display(req, m, facts_shown)
         return new_record(
             Finding,
             **plan.static,
             status=status,
-            explanation=text.format_map(shown),
-            actual={k: shown[k] for k in plan.inputs if k in shown},
-            required={k: shown[k] for k in plan.required if k in shown},
             exception=exception,
             missing=missing if status == "undetermined" else [],
             missing_inputs=self._missing_inputs(missing, m) if status == "undetermined" else [],
@@ -186,7 +186,17 @@ class Finder:
             if req.line_items and status != "not_applicable"
             else (),
             counterfactuals=[],
+            _later=partial(self._texts, plan, m, text),
         )
+
+    def _texts(self, plan: _Plan, m: Measured, template: str) -> dict[str, Any]:
+        """A finding's texts: its explanation and the values it compared, as text."""
+        shown = self._display(plan.req, m, self.facts_text(m))
+        return {
+            "explanation": template.format_map(shown),
+            "actual": {k: shown[k] for k in plan.inputs if k in shown},
+            "required": {k: shown[k] for k in plan.required if k in shown},
+        }
 
     def _missing_inputs(self, facts: list[str], m: Measured) -> list[str]:
         """The input fields that would supply missing facts: the measure's own list where it knows
@@ -239,7 +249,7 @@ class _Plan:
     scope: str | None
     window_on: str | None
     window_missing: str
-    window_label: str
+    window_not_applying: str  # a template: the date is filled in
     applies: str
     always: str
     met: str

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import PlainSerializer, TypeAdapter
 
-from ira30d._common.frozen import FrozenDict, freeze  # noqa: F401 - re-exported for the record types
+from ira30d._common.frozen import FrozenDict, Later, freeze  # noqa: F401 - FrozenDict re-exported
 from ira30d._determination.display import determination_html, item_text, short
 
 SCHEMA_VERSION = "2"
@@ -43,7 +43,7 @@ def new_record(cls: type[_T], **values: Any) -> _T:
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(Later):
     """One requirement's outcome, with the values compared and the law that compares them.
 
     >>> import ira30d
@@ -51,6 +51,8 @@ class Finding:
     >>> f.status, f.citation.split(";")[0], f.actual["msrp_class"]
     ('not_met', '26 U.S.C. 30D(f)(11)', 'other')
     """
+
+    __later__ = frozenset({"explanation", "actual", "required"})  # texts, built when read
 
     id: str
     title: str
@@ -129,7 +131,7 @@ class Provenance:
 
 
 @dataclass(frozen=True)
-class Determination:
+class Determination(Later):
     """A §30D determination. ``str()`` explains it; ``repr()`` is one line; notebooks show a
     table; ``to_json()`` is the versioned JSON record (``schema()`` gives its JSON Schema).
 
@@ -140,6 +142,8 @@ class Determination:
     >>> d.finding("msrp_cap").status
     'not_met'
     """
+
+    __later__ = frozenset({"facts"})  # as text, built when read
 
     schema_version: str
     case_id: str | None

@@ -29,6 +29,4 @@ class Measured:
     missing: dict[str, list[str]] = field(default_factory=dict)  # fact -> input paths to supply
     attested: set[str] = field(default_factory=set)  # facts an attestation stood in for
     certification: dict[str, str] = field(default_factory=dict)
-    rendered: dict[str, str] = field(
-        default_factory=dict
-    )  # every fact as text (set by the rule set)
+    rendered: dict[str, str] | None = None  # every fact as text, once read (findings)
