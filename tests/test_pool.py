@@ -150,3 +150,28 @@ def test_the_pool_keeps_the_most_recently_used_designs():
     assert pool.case(copy.deepcopy(a)).vehicle.battery is first_a
     assert pool.case(copy.deepcopy(b)).vehicle.battery is not first_b
     assert pool.hits == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "index"), [("mineral_chains", 0), ("components", 1), ("entities", 0)]
+)
+def test_a_repeated_id_is_refused_alone_and_in_a_pooled_batch(field, index):
+    """Line items and suppliers are named by id, so an id repeated within its list is refused,
+    naming the list; in a batch sharing batteries too (the check runs where the battery is
+    validated, once per design), and a valid repeat of the design still passes."""
+    good = ira30d.example("full_credit_2024")
+    bad = copy.deepcopy(good)
+    items = bad["vehicle"]["battery"][field]
+    items.append(copy.deepcopy(items[index]))
+    with pytest.raises(ira30d.InputError) as err:
+        ira30d.evaluate(bad)
+    assert err.value.field == f"vehicle.battery.{field}"
+    assert f"duplicate id {items[index]['id']!r}" in err.value.reason
+    out = list(ira30d.evaluate_many([good, bad, copy.deepcopy(bad), good], errors="report"))
+    assert [type(d).__name__ for d in out] == [
+        "Determination",
+        "CaseFailure",
+        "CaseFailure",
+        "Determination",
+    ]
+    assert all(f"vehicle.battery.{field}" in o.where() + str(o.error) for o in out[1:3])

@@ -38,7 +38,7 @@ def new_record(cls: type[_T], **values: Any) -> _T:
     """A frozen record built from values the engine produced, every field given: the same object
     ``cls(**values)`` makes, without the per-field cost of a frozen ``__init__`` (hot path)."""
     obj = object.__new__(cls)
-    obj.__dict__.update(values)
+    object.__setattr__(obj, "__dict__", values)  # the fresh keyword dict, not copied
     return obj
 
 

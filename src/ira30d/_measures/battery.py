@@ -147,8 +147,10 @@ def foreign_entities(ctx: Measurer, b: Battery, m: Measured, on: date) -> None:
                 r, miss = judge.item(s.entity, s.country)
                 if miss is None:
                     miss = [f"vehicle.battery.mineral_chains[{i}].stages[{j}].entity"]
-                why += [f"{s.activity}: {x}" for x in r]
-                missing += [x for x in miss if x not in missing]
+                if r:  # most stages are clear: no list built for them
+                    why += [f"{s.activity}: {x}" for x in r]
+                if miss:
+                    missing += [x for x in miss if x not in missing]
             if why or missing:
                 chains.append((chain, why, missing))
         attested = cert.feoc_compliant_minerals if cert else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ira30d._models.types import (
     MAX_ITEMS,
@@ -247,15 +247,13 @@ class Battery(_Model):
         None, description="The manufacturer's certified figures, fractions 0-1."
     )
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Battery:
-        for name, items in (
-            ("mineral_chains", self.mineral_chains),
-            ("components", self.components),
-            ("entities", self.entities),
-        ):
-            ids = [i.id for i in items or []]
-            if len(set(ids)) < len(ids):
-                dup = sorted({i for i in ids if ids.count(i) > 1})
-                raise ValueError(f"{name}: duplicate id {dup[0]!r}")
-        return self
+    @field_validator("mineral_chains", "components", "entities")
+    @classmethod
+    def _unique_ids(cls, items: list[Any] | None) -> list[Any] | None:
+        """Ids are unique within their list: line items and suppliers are named by them. (A
+        field check: a battery validated once is not checked again inside each case.)"""
+        ids = [i.id for i in items or []]
+        if len(set(ids)) < len(ids):
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            raise ValueError(f"duplicate id {dup[0]!r}")
+        return items
