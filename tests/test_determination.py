@@ -208,7 +208,7 @@ def test_line_items_are_built_when_read_and_the_cache_keeps_no_battery():
     gc.collect()
     assert rs._measurer._batteries == {}
     lazy = [f.line_items for f in d.findings if isinstance(f.line_items, LazyItems)]
-    assert len(lazy) == 2 and all(i._items is None for i in lazy)  # nothing built yet
+    assert len(lazy) == 3 and all(i._items is None for i in lazy)  # MSRP, components, FEOC
     text = d.explain()
     assert all(i._items is not None for i in lazy) and "unknown: " in text
     assert pickle.loads(pickle.dumps(d)) == d

@@ -186,7 +186,7 @@ class Finder:
             if req.line_items and status != "not_applicable"
             else (),
             counterfactuals=[],
-            _later=partial(self._texts, plan, m, text),
+            _later=partial(Finder._texts, self, plan, m, text),  # no bound method kept
         )
 
     def _texts(self, plan: _Plan, m: Measured, template: str) -> dict[str, Any]:

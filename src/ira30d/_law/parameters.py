@@ -8,7 +8,6 @@ import bisect
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any, Literal
 
 from ira30d._common.errors import RuleFileError
@@ -63,6 +62,7 @@ def to_fact_scale(unit: str | None, value: Any, rounding: Rounding = "exact") ->
     A law's value must sit exactly on the scale (``rounding="exact"``); an input value is rounded
     the way its comparisons need (see ``ROUNDING_FOR_OP``), so no comparison changes:
 
+    >>> from fractions import Fraction
     >>> (to_fact_scale("usd", Decimal("150000.004"), "ceil"),
     ...  to_fact_scale("share", Fraction(1, 3), "floor"))
     (15000001, 333333)
@@ -71,14 +71,15 @@ def to_fact_scale(unit: str | None, value: Any, rounding: Rounding = "exact") ->
         return value
     if isinstance(value, date):
         return value.year * 10000 + value.month * 100 + value.day
-    if unit in FACT_SCALE:
-        scaled = Fraction(value) * FACT_SCALE[unit]
-        if scaled.denominator == 1:
-            return scaled.numerator
+    if unit in FACT_SCALE:  # exact integer arithmetic (int, Decimal and Fraction give ratios)
+        num, den = value.as_integer_ratio()
+        num *= FACT_SCALE[unit]
+        if num % den == 0:
+            return num // den
         if rounding == "floor":
-            return scaled.numerator // scaled.denominator
+            return num // den
         if rounding == "ceil":
-            return -(-scaled.numerator // scaled.denominator)
+            return -(-num // den)
         raise ValueError(f"{value} {unit} is finer than the fact scale 1/{FACT_SCALE[unit]}")
     if isinstance(value, (int, Decimal)) and Decimal(value) == int(value):
         return int(value)

@@ -12,15 +12,17 @@ datetime.date(2025, 9, 20)
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ira30d._common.errors import InputError
-from ira30d._common.frozen import freeze
+from ira30d._common.frozen import FrozenDict, LazyItems
 from ira30d._common.text import usd
 from ira30d._measures.battery import Measurer as Law
 from ira30d._measures.measured import Measured
-from ira30d._models.inputs import Case
+from ira30d._models.inputs import Case, Msrp
 
 
 def dates(ctx: Law, case: Case) -> dict[str, date | None]:
@@ -55,21 +57,7 @@ def msrp(ctx: Law, case: Case, m: Measured) -> None:
         total = sum((getattr(v.msrp, name) for name in rule["counts"]), Decimal(0))
         m.facts["msrp"] = ctx.book.scale("msrp", total)
         m.shown["msrp"] = usd(total)
-        m.line_items["msrp"] = freeze(
-            [
-                {"id": name, "value": str(getattr(v.msrp, name)), "counted": True}
-                for name in rule["counts"]
-            ]
-            + [
-                {
-                    "id": name,
-                    "value": str(getattr(v.msrp, name)),
-                    "counted": False,
-                    "reason": f"excluded: {why}",
-                }
-                for name, why in rule["excludes"].items()
-            ]
-        )
+        m.line_items["msrp"] = LazyItems(functools.partial(_msrp_items, v.msrp, rule))
     if v.epa_label_class is not None:
         mapping = ctx._p("epa_label_class_to_msrp_class", m.on)
         key = v.epa_label_class.lower().replace(" ", "_").replace("-", "_")
@@ -80,6 +68,22 @@ def msrp(ctx: Law, case: Case, m: Measured) -> None:
                 "unknown_class",
             )
         m.facts["msrp_class"] = mapping[key]
+
+
+def _msrp_items(prices: Msrp, rule: dict[str, Any]) -> list[FrozenDict]:
+    """One line item per part of the sticker price: counted or excluded, and why."""
+    return [
+        FrozenDict(id=name, value=str(getattr(prices, name)), counted=True)
+        for name in rule["counts"]
+    ] + [
+        FrozenDict(
+            id=name,
+            value=str(getattr(prices, name)),
+            counted=False,
+            reason=f"excluded: {why}",
+        )
+        for name, why in rule["excludes"].items()
+    ]
 
 
 def buyer(ctx: Law, case: Case, m: Measured) -> None:
