@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+from ira30d._common.exact import rounded
 from ira30d._common.text import fact_date, pct, show_fact, show_value
 from ira30d._law import conditions as C
 from ira30d._law.book import window_bound
@@ -222,9 +223,7 @@ def _share_extras(
 
 
 def _usd(x: Fraction) -> str:
+    """A shortfall in dollars, rounded up to the cent (exactly: never a cent too few)."""
     from decimal import ROUND_CEILING, Decimal
 
-    d = (
-        Decimal(max(x, Fraction(0)).numerator) / Decimal(max(x, Fraction(0)).denominator)
-    ).quantize(Decimal("0.01"), ROUND_CEILING)
-    return f"${d:,}"
+    return f"${rounded(max(x, Fraction(0)), Decimal('0.01'), ROUND_CEILING):,}"

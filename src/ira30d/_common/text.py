@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from ira30d._common.exact import rounded
+
 _HUNDRED, _PCT_QUANTUM, CENT = Decimal(100), Decimal("0.0001"), Decimal("0.01")
 
 
@@ -22,7 +24,7 @@ def pct(x: Fraction | Decimal) -> str:
     if isinstance(x, Fraction):
         if x.denominator == 1:
             return f"{x.numerator * 100}%"
-        return _pct(Decimal(x.numerator) / Decimal(x.denominator))
+        return _pct(rounded(x, _PCT_QUANTUM / 100, ROUND_HALF_UP))
     return _pct(x)
 
 
@@ -58,7 +60,7 @@ def usd(x: Decimal) -> str:
 def cents(x: Fraction | Decimal) -> Decimal:
     """An exact amount rounded half up to cents, for display in line items."""
     if isinstance(x, Fraction):
-        x = Decimal(x.numerator) / Decimal(x.denominator)
+        return rounded(x, CENT, ROUND_HALF_UP)
     return x.quantize(CENT, ROUND_HALF_UP)
 
 

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from ira30d._common.exact import add, multiply, rounded, subtract
 from ira30d._common.text import fact_date
 from ira30d._determination.records import Finding
 from ira30d._law.book import RuleBook
@@ -44,14 +45,12 @@ def capacity_amount(
     (Decimal('4'), Decimal('0.50'))
     """
     capacity = Decimal(0)
-    if kwh >= formula["step_from_kwh"]:
-        capacity = formula["step"] + formula["step"] * max(
-            Decimal(0), kwh - formula["per_kwh_above"]
-        )
-    amount = min(formula["total_cap"], formula["base"] + min(capacity, formula["capacity_cap"]))
-    exact = Fraction(amount) * fraction
+    if kwh >= formula["step_from_kwh"]:  # exact arithmetic: a capacity of many digits never rounds
+        above = max(Decimal(0), subtract(kwh, formula["per_kwh_above"]))
+        capacity = add(formula["step"], multiply(formula["step"], above))
+    amount = min(formula["total_cap"], add(formula["base"], min(capacity, formula["capacity_cap"])))
     quantum, mode = ROUNDING[rounding]
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(quantum, mode)
+    return rounded(Fraction(amount) * fraction, quantum, mode)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ The columns of each table are ``SCHEMAS`` below (the fleet page of the docs list
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -27,6 +26,7 @@ from typing import Any
 import polars as pl
 
 from ira30d._common.errors import InputError, Ira30dError
+from ira30d._common.exact import multiply
 from ira30d._models.inputs import Case
 from ira30d._models.parse import parse_case
 
@@ -66,18 +66,14 @@ class _Inexact(Exception):
 
 
 LIMIT = 2**62  # a scaled value's magnitude stays below this: sums of a few fit Int64
-EXACT = decimal.Context(prec=40, traps=[decimal.Inexact])  # a product that rounds is refused
 
 
 def _scaled(value: Decimal | None, factor: int, where: str) -> int | None:
-    """``value * factor`` as an exact integer, or :class:`_Inexact` (hot path: one multiply,
-    one truncation, one comparison)."""
+    """``value * factor`` as an exact integer, or :class:`_Inexact` (hot path: one exact
+    multiply, one truncation, one comparison; the input models bound every value's size)."""
     if value is None:
         return None
-    try:
-        scaled = EXACT.multiply(value, factor)
-    except decimal.Inexact:  # more digits than the product can hold: not exact on this scale
-        scaled = Decimal("0.5")
+    scaled = multiply(value, factor)  # exact: never rounded (see _common/exact.py)
     whole = int(scaled)  # truncates: equal to ``scaled`` only when nothing was cut
     if whole != scaled or not -LIMIT < whole < LIMIT:
         raise _Inexact(f"{where}: {value} does not fit the fleet tables' scale (1/{factor})")

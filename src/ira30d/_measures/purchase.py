@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import functools
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from ira30d._common.errors import InputError
+from ira30d._common.exact import total as exact_total
 from ira30d._common.frozen import FrozenDict, LazyItems
 from ira30d._common.text import usd
 from ira30d._measures.battery import Measurer as Law
@@ -54,7 +54,7 @@ def msrp(ctx: Law, case: Case, m: Measured) -> None:
     v = case.vehicle
     if v.msrp is not None:
         rule = ctx._p("msrp_composition", m.on)
-        total = sum((getattr(v.msrp, name) for name in rule["counts"]), Decimal(0))
+        total = exact_total(getattr(v.msrp, name) for name in rule["counts"])
         m.facts["msrp"] = ctx.book.scale("msrp", total)
         m.shown["msrp"] = usd(total)
         m.line_items["msrp"] = LazyItems(functools.partial(_msrp_items, v.msrp, rule))

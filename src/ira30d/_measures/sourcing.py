@@ -26,6 +26,8 @@ from fractions import Fraction
 from typing import Any
 
 from ira30d._common.errors import InputError
+from ira30d._common.exact import add, subtract
+from ira30d._common.exact import total as exact_total
 from ira30d._common.frozen import FrozenDict, LazyItems
 from ira30d._common.text import cents, pct
 from ira30d._models.battery import Battery, Component, MineralChain
@@ -43,7 +45,7 @@ def qualifying_shares(chain: MineralChain, lists: dict[str, Index]) -> dict[str,
     out: dict[str, Decimal] = {}
     for s in chain.stages:
         counts = lists.get(s.activity, {}).get(s.country) is not None
-        out[s.activity] = out.get(s.activity, Decimal(0)) + (s.share if counts else Decimal(0))
+        out[s.activity] = add(out.get(s.activity, Decimal(0)), s.share if counts else Decimal(0))
     return out
 
 
@@ -60,7 +62,7 @@ def critical_mineral_content(
     threshold parameter)."""
     traced = method["counts"] == "value_times_best_share"
     test_share = threshold if method["qualifies_when"] == "best_share_at_least" else None
-    total = Decimal(0)  # exact: values have at most 18 digits, so 500 of them fit Decimal's 28
+    total = Decimal(0)  # sums in exact arithmetic (see _common/exact.py)
     qualifying_a, qualifying_b = Decimal(0), Fraction(0)  # whole values (50% test); value x share
     chains = b.mineral_chains or []  # the builder keeps these, never the battery (see LazyItems)
     seen = []  # per chain: its qualifying shares, the activity it qualifies by, its contribution
@@ -87,8 +89,8 @@ def critical_mineral_content(
             qualifying_b += contribution
         else:
             contribution = chain.value if by else Decimal(0)
-            qualifying_a += contribution
-        total += chain.value
+            qualifying_a = add(qualifying_a, contribution)
+        total = add(total, chain.value)
         seen.append((shares, by, contribution))
     qualifying = qualifying_b if traced else Fraction(qualifying_a)
     share = qualifying / Fraction(total) if total else Fraction(0)
@@ -193,8 +195,8 @@ def battery_component_content(
     components = b.components or []  # the builder keeps these, never the battery (see LazyItems)
     measured = []  # per component: its incremental value and the list that qualifies its country
     for i, c in enumerate(components):
-        inner = sum((comps[x].value for x in c.contains), Decimal(0))
-        incremental = c.value - inner
+        inner = exact_total(comps[x].value for x in c.contains)
+        incremental = subtract(c.value, inner)
         if incremental < 0:
             raise InputError(
                 f"vehicle.battery.components[{i}].value",
@@ -202,9 +204,9 @@ def battery_component_content(
                 "negative_incremental_value",
             )
         hit = na.get(c.country)
-        total += incremental
+        total = add(total, incremental)
         if hit:
-            na_total += incremental
+            na_total = add(na_total, incremental)
         measured.append((incremental, hit))
     share = Fraction(na_total) / Fraction(total) if total else Fraction(0)
     return share, LazyItems(lambda: _component_items(components, measured))

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ira30d._common.exact import add, subtract
 from ira30d._models.types import (
     MAX_ITEMS,
     MAX_STAGES,
@@ -93,8 +94,8 @@ class MineralChain(_Model):
     @model_validator(mode="after")
     def _shares_within_whole(self) -> MineralChain:
         totals: dict[str, Decimal] = {}
-        for s in self.stages:
-            totals[s.activity] = totals.get(s.activity, Decimal(0)) + s.share
+        for s in self.stages:  # exact: a sum a hair over 1 must not round to 1
+            totals[s.activity] = add(totals.get(s.activity, Decimal(0)), s.share)
         over = {a: t for a, t in totals.items() if t > 1}
         if over:
             a, t = next(iter(over.items()))
@@ -112,8 +113,8 @@ class MineralChain(_Model):
         """
         totals: dict[str, Decimal] = {}
         for s in self.stages:
-            totals[s.activity] = totals.get(s.activity, Decimal(0)) + s.share
-        return {a: 1 - t for a, t in totals.items()}
+            totals[s.activity] = add(totals.get(s.activity, Decimal(0)), s.share)
+        return {a: subtract(Decimal(1), t) for a, t in totals.items()}
 
 
 class Component(_Model):

@@ -1,0 +1,82 @@
+"""Exact decimal sums for the measures: the sums the law compares never round.
+
+Python's default decimal context keeps 28 significant digits and rounds beyond them without a
+word: ``Decimal(0) + Decimal("0.49999999999999999999999999999")`` gives ``0.5``, which passes a
+50% test the input fails. Inputs may carry more digits than that (a share written to 30 places,
+chain values of very different sizes), so every sum and difference a comparison or a share reads
+is taken in ``EXACT``: the largest precision, in which addition, subtraction and multiplication
+are exact (a result has no more digits than its operands together) and ``Inexact`` is trapped
+as a last guard. It is never used to divide: an exact ratio stays a ``Fraction`` until
+:func:`rounded` puts it on its quantum, by the rounding the law names, with no 28-digit step in
+between.
+
+>>> from decimal import Decimal
+>>> Decimal(0) + Decimal("0.49999999999999999999999999999")  # the default context rounds
+Decimal('0.5000000000000000000000000000')
+>>> add(Decimal(0), Decimal("0.49999999999999999999999999999"))
+Decimal('0.49999999999999999999999999999')
+>>> total([Decimal("600000000000000000"), Decimal("0.000000000000000001")])
+Decimal('600000000000000000.000000000000000001')
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+
+EXACT = decimal.Context(
+    prec=decimal.MAX_PREC,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
+)
+add = EXACT.add
+subtract = EXACT.subtract
+multiply = EXACT.multiply
+
+
+def total(values: Iterable[Decimal]) -> Decimal:
+    """The exact sum of ``values`` (``Decimal(0)`` for none)."""
+    out = Decimal(0)
+    for v in values:
+        out = add(out, v)
+    return out
+
+
+_WIDE = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+_ONE = Decimal(1)
+
+
+def rounded(value: Fraction, quantum: Decimal, mode: str) -> Decimal:
+    """``value`` rounded to a multiple of ``quantum`` by the decimal rounding ``mode``, exactly.
+
+    Dividing numerator by denominator in the default context would round to 28 digits first, so
+    ``3125.4999...`` (30 nines) would round half up to 3126. Every rounding mode reads only the
+    sign, the whole part and whether the remainder is zero, under, at or over one half; so the
+    value is replaced by its whole part plus a stand-in remainder of the same class, and that is
+    rounded.
+
+    >>> from decimal import ROUND_HALF_UP, ROUND_CEILING
+    >>> just_under = Fraction(31255 * 10**29 - 1, 10**30)  # 3125.4999... (30 nines)
+    >>> half = Fraction(6251, 2)  # 3125.5
+    >>> rounded(just_under, Decimal(1), ROUND_HALF_UP), rounded(half, Decimal(1), ROUND_HALF_UP)
+    (Decimal('3125'), Decimal('3126'))
+    >>> rounded(Fraction(1, 3), Decimal("0.01"), ROUND_CEILING)
+    Decimal('0.34')
+    """
+    units = value / Fraction(quantum)
+    whole, rest = divmod(abs(units.numerator), units.denominator)
+    twice = 2 * rest
+    tail = (
+        "0"
+        if rest == 0
+        else "25"
+        if twice < units.denominator
+        else "5"
+        if twice == units.denominator
+        else "75"
+    )
+    stand_in = Decimal(f"{'-' if units < 0 else ''}{whole}.{tail}")
+    return multiply(stand_in.quantize(_ONE, rounding=mode, context=_WIDE), quantum)

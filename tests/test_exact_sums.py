@@ -1,0 +1,84 @@
+"""Sums never round: inputs may carry more digits than Python's default 28-digit decimal context,
+and a sum rounded there could meet a test the input fails (found 2026-11-27: a processing share
+of 0.4999... with 29 nines counted as 50% and met the 50% value-added test). Each case below
+sits a hair on the failing side of a boundary; its twin sits on it and passes."""
+
+import copy
+
+import pytest
+
+import ira30d
+
+HAIR_UNDER_HALF = "0." + "4" + "9" * 28  # 0.49999999999999999999999999999: 29 digits
+TINY = "0.000000000000000001"  # 18 digits, as Money allows
+
+
+def battery_case(**battery):
+    """The 2024 full-credit example (placed in service 2024-06-10: critical minerals 50%,
+    components 60%) with its battery's chains or components replaced."""
+    c = ira30d.example("full_credit_2024")
+    c["vehicle"]["battery"].update(battery)
+    return c
+
+
+def chain(cid, value, share="1", country="US", activity="processing"):
+    stage = {"activity": activity, "country": country, "entity": "e_us_refiner", "share": share}
+    return {"id": cid, "mineral": "lithium", "value": value, "stages": [stage]}
+
+
+@pytest.mark.parametrize(("share", "expected"), [("0.5", "met"), (HAIR_UNDER_HALF, "not_met")])
+def test_a_share_a_hair_under_the_value_added_test_does_not_meet_it(share, expected):
+    c = battery_case(mineral_chains=[chain("li", "1000", share)])
+    d = ira30d.evaluate(c, method="value_added_50")
+    assert d.finding("critical_minerals").status == expected
+
+
+@pytest.mark.parametrize(("extra", "expected"), [([], "met"), ([TINY], "not_met")])
+def test_chain_values_of_very_different_sizes_are_summed_exactly(extra, expected):
+    """5e17 qualifying of 1e18 is exactly the 50% required in 2024; one more chain worth 1e-18
+    dollars makes the share fall short (a 28-digit sum drops it and reads exactly 50%)."""
+    chains = [chain("us", "500000000000000000"), chain("cn", "500000000000000000", country="CN")]
+    chains += [chain(f"t{i}", v, country="CN") for i, v in enumerate(extra)]
+    d = ira30d.evaluate(battery_case(mineral_chains=chains))
+    assert d.finding("critical_minerals").status == expected
+
+
+@pytest.mark.parametrize(("extra", "expected"), [([], "met"), ([TINY], "not_met")])
+def test_component_values_of_very_different_sizes_are_summed_exactly(extra, expected):
+    """6e17 made in North America of 1e18 is exactly the 60% required in 2024."""
+    made = [("na", "600000000000000000", "US"), ("row", "400000000000000000", "KR")]
+    made += [(f"t{i}", v, "KR") for i, v in enumerate(extra)]
+    components = [
+        {"id": i, "kind": "battery_cell", "value": v, "country": where, "entity": "e_us_cells"}
+        for i, v, where in made
+    ]
+    d = ira30d.evaluate(battery_case(components=components))
+    assert d.finding("battery_components").status == expected
+
+
+def test_shares_a_hair_over_the_whole_are_refused():
+    over = "0.5" + "0" * 28 + "1"  # 0.50000000000000000000000000001
+    stages = [
+        {"activity": "processing", "country": "US", "share": "0.5"},
+        {"activity": "processing", "country": "CN", "share": over},
+    ]
+    c = battery_case(mineral_chains=[{**chain("li", "1000"), "stages": stages}])
+    with pytest.raises(ira30d.InputError) as e:
+        ira30d.evaluate(c)
+    assert "more than the whole (1)" in str(e.value)
+    ok = copy.deepcopy(c)
+    ok["vehicle"]["battery"]["mineral_chains"][0]["stages"][1]["share"] = "0.5"
+    assert ira30d.evaluate(ok).finding("critical_minerals").status in ("met", "not_met")
+
+
+@pytest.mark.parametrize(
+    ("kwh", "amount"), [("5.5", 3126), ("5." + "4" + "9" * 29, 3125), ("5.4999999", 3125)]
+)
+def test_a_capacity_a_hair_under_a_half_dollar_rounds_down(kwh, amount):
+    """Pre-2023 formula: $2,500 + $417 + $417 per kWh above 5 kWh. 5.5 kWh gives $3,125.50,
+    rounded half up to $3,126; a hair under 5.5 kWh gives a hair under $3,125.50: $3,125."""
+    c = ira30d.example("pre_2023_formula")
+    c["vehicle"]["manufacturer"] = "Hyundai Motor Company"  # no phase-out in 2019
+    c["vehicle"]["battery"]["capacity_kwh"] = kwh
+    d = ira30d.evaluate(c)
+    assert (d.verdict, d.amount) == ("eligible", amount)
