@@ -4,10 +4,17 @@ of 0.4999... with 29 nines counted as 50% and met the 50% value-added test). Eac
 sits a hair on the failing side of a boundary; its twin sits on it and passes."""
 
 import copy
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ira30d
+from ira30d._common.exact import rounded
+from ira30d._models.battery import MineralChain
 
 HAIR_UNDER_HALF = "0." + "4" + "9" * 28  # 0.49999999999999999999999999999: 29 digits
 TINY = "0.000000000000000001"  # 18 digits, as Money allows
@@ -82,3 +89,31 @@ def test_a_capacity_a_hair_under_a_half_dollar_rounds_down(kwh, amount):
     c["vehicle"]["battery"]["capacity_kwh"] = kwh
     d = ira30d.evaluate(c)
     assert (d.verdict, d.amount) == ("eligible", amount)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.decimals(min_value=0, max_value=Decimal("0.2"), places=40, allow_nan=False),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_what_stages_leave_unaccounted_is_exact(shares):
+    """Shares of 40 decimal places: what is left of the whole is 1 minus their exact sum."""
+    stages = [{"activity": "processing", "country": "US", "share": s} for s in shares]
+    chain = MineralChain(id="c", mineral="lithium", value=1, stages=stages)
+    assert Fraction(chain.unaccounted()["processing"]) == 1 - sum(map(Fraction, shares))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fractions(min_value=0, max_value=10**6, max_denominator=10**40),
+    st.sampled_from([Decimal(1), Decimal("0.01")]),
+)
+def test_exact_rounding_half_up_agrees_with_whole_number_arithmetic(value, quantum):
+    """Half up, for amounts (never negative): the whole number of quanta nearest the value, a
+    tie going up, by integer arithmetic alone."""
+    units = value / Fraction(quantum)
+    expected = math.floor(units + Fraction(1, 2))
+    assert rounded(value, quantum, ROUND_HALF_UP) == expected * quantum
