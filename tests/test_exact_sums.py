@@ -117,3 +117,15 @@ def test_exact_rounding_half_up_agrees_with_whole_number_arithmetic(value, quant
     units = value / Fraction(quantum)
     expected = math.floor(units + Fraction(1, 2))
     assert rounded(value, quantum, ROUND_HALF_UP) == expected * quantum
+
+
+def test_a_stated_share_shows_every_digit_so_it_never_reads_as_the_threshold():
+    """Found with the sums: a chain with 49.999999% of its processing in the US failed the 50%
+    test while its line item read 'processing: 50%' (shares were shown rounded half up to four
+    decimals)."""
+    c = battery_case(mineral_chains=[chain("li", "1000", "0.49999999")])
+    f = ira30d.evaluate(c, method="value_added_50").finding("critical_minerals")
+    item = f.line_items[0]
+    assert f.status == "not_met" and item["qualifies"] is False
+    assert item["shares"] == {"processing": "49.999999%"}
+    assert item["unaccounted"] == {"processing": "50.000001%"}

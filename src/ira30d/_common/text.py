@@ -12,13 +12,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from ira30d._common.exact import rounded
+from ira30d._common.exact import multiply, rounded
 
 _HUNDRED, _PCT_QUANTUM, CENT = Decimal(100), Decimal("0.0001"), Decimal("0.01")
 
 
 def pct(x: Fraction | Decimal) -> str:
-    """A share as a percentage with up to four decimals, e.g. ``'62.5%'``."""
+    """A share as a percentage: a stated share (a ``Decimal``) with every digit it has, so one a
+    hair under a threshold never reads as the threshold; a computed ratio (a ``Fraction``) to
+    four decimals, e.g. ``'33.3333%'``.
+
+    >>> pct(Decimal("0.62")), pct(Decimal("0.49999999")), pct(Fraction(2, 3))
+    ('62%', '49.999999%', '66.6667%')
+    """
     if type(x) is Decimal:  # the common case, without isinstance's ABC check for Fraction
         return _pct(x)
     if isinstance(x, Fraction):
@@ -32,7 +38,7 @@ def pct(x: Fraction | Decimal) -> str:
 # for every chain. Nothing to invalidate; bounded so a stream of distinct values cannot grow it.
 @functools.lru_cache(maxsize=4096)
 def _pct(d: Decimal) -> str:
-    s = f"{(d * 100).quantize(_PCT_QUANTUM, ROUND_HALF_UP):f}"
+    s = f"{multiply(d, _HUNDRED):f}"  # exact: every digit
     return (s.rstrip("0").rstrip(".") if "." in s else s) + "%"
 
 
