@@ -46,6 +46,7 @@ def total(values: Iterable[Decimal]) -> Decimal:
 
 
 _WIDE = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+_SHORT = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.InvalidOperation])
 _ONE = Decimal(1)
 
 
@@ -53,10 +54,11 @@ def rounded(value: Fraction, quantum: Decimal, mode: str) -> Decimal:
     """``value`` rounded to a multiple of ``quantum`` by the decimal rounding ``mode``, exactly.
 
     Dividing numerator by denominator in the default context would round to 28 digits first, so
-    ``3125.4999...`` (30 nines) would round half up to 3126. Every rounding mode reads only the
-    sign, the whole part and whether the remainder is zero, under, at or over one half; so the
-    value is replaced by its whole part plus a stand-in remainder of the same class, and that is
-    rounded.
+    ``3125.4999...`` (30 nines) would round half up to 3126. A ratio that is a decimal of up to
+    60 digits is found exactly by one division and rounded. Any other (longer, or repeating) is
+    rounded by what every rounding mode reads: the sign, the whole part and whether the
+    remainder is zero, under, at or over one half; so it is replaced by its whole part plus a
+    stand-in remainder of the same class, and that is rounded.
 
     >>> from decimal import ROUND_HALF_UP, ROUND_CEILING
     >>> just_under = Fraction(31255 * 10**29 - 1, 10**30)  # 3125.4999... (30 nines)
@@ -66,6 +68,11 @@ def rounded(value: Fraction, quantum: Decimal, mode: str) -> Decimal:
     >>> rounded(Fraction(1, 3), Decimal("0.01"), ROUND_CEILING)
     Decimal('0.34')
     """
+    try:  # the common case: the ratio is a decimal of a few dozen digits, found by one division
+        exact = _SHORT.divide(Decimal(value.numerator), Decimal(value.denominator))
+        return exact.quantize(quantum, rounding=mode, context=_WIDE)
+    except decimal.Inexact:  # longer, or repeating (1/3): only its remainder's class matters
+        pass
     units = value / Fraction(quantum)
     whole, rest = divmod(abs(units.numerator), units.denominator)
     twice = 2 * rest
