@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ira30d
-from ira30d._common.exact import rounded
+from ira30d._common.exact import add, rounded
 from ira30d._models.battery import MineralChain
 
 HAIR_UNDER_HALF = "0." + "4" + "9" * 28  # 0.49999999999999999999999999999: 29 digits
@@ -129,3 +129,40 @@ def test_a_stated_share_shows_every_digit_so_it_never_reads_as_the_threshold():
     assert f.status == "not_met" and item["qualifies"] is False
     assert item["shares"] == {"processing": "49.999999%"}
     assert item["unaccounted"] == {"processing": "50.000001%"}
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [("share", "0." + "0" * 40 + "1"), ("share", "1E-999999999"), ("kwh", "5." + "1" * 41)],
+)
+def test_a_share_or_capacity_finer_than_40_decimal_places_is_refused(where, value):
+    """The bound that keeps exact sums small (a sum never needs 100 digits), said plainly."""
+    c = battery_case(mineral_chains=[chain("li", "1000", value if where == "share" else "1")])
+    if where == "kwh":
+        c["vehicle"]["battery"]["capacity_kwh"] = value
+    with pytest.raises(ira30d.InputError) as e:
+        ira30d.evaluate(c)
+    assert "no more than 40 decimal places" in str(e.value)
+    expected = "capacity_kwh" if where == "kwh" else "stages[0].share"
+    assert e.value.field.endswith(expected)
+
+
+def test_a_zero_written_with_a_huge_exponent_is_just_zero():
+    """``0E-999999999`` passes validation as zero (money and shares). Summed or shown exactly
+    it would have a billion digits (found: half a minute and a gigabyte per sum); it is zero."""
+    assert add(Decimal("0.5"), Decimal("0E-999999999")) == Decimal("0.5")
+    assert len(add(Decimal("0.5"), Decimal("0E-999999999")).as_tuple().digits) <= 100
+    zero = "0E-999999999"
+    stages = [
+        {"activity": "processing", "country": "US", "share": "0.5"},
+        {"activity": "processing", "country": "CN", "share": zero},
+    ]
+    c = battery_case(mineral_chains=[{**chain("li", "1000"), "stages": stages}])
+    c["vehicle"]["msrp"]["manufacturer_options"] = zero
+    plain = copy.deepcopy(c)
+    plain["vehicle"]["battery"]["mineral_chains"][0]["stages"][1]["share"] = "0"
+    plain["vehicle"]["msrp"]["manufacturer_options"] = "0"
+    d, p = ira30d.evaluate(c), ira30d.evaluate(plain)
+    assert [(f.id, f.status) for f in d.findings] == [(f.id, f.status) for f in p.findings]
+    assert d.finding("critical_minerals").line_items == p.finding("critical_minerals").line_items
+    assert len(d.to_json()) < 100_000

@@ -210,12 +210,15 @@ def test_a_value_finer_than_the_scale_is_an_error_not_a_float():
 
 
 def test_a_share_with_more_digits_than_decimal_arithmetic_keeps_is_not_rounded_to_fit():
-    """0.000000 followed by 42 nines, times 10**6, rounds to 1 in 28-digit arithmetic: it must
-    not pass as 1 ppm."""
+    """0.000000 followed by 34 nines (40 decimal places, the most a share may have), times
+    10**6, rounds to 1 in 28-digit arithmetic: it must not pass as 1 ppm."""
     c = ira30d.example("full_credit_2024")
-    c["vehicle"]["battery"]["mineral_chains"][0]["stages"][0]["share"] = "0.000000" + "9" * 42
+    c["vehicle"]["battery"]["mineral_chains"][0]["stages"][0]["share"] = "0.000000" + "9" * 34
     row = ira30d.evaluate_fleet([c]).frame.row(0, named=True)
     assert row["verdict"] == "error" and "does not fit" in row["error"], row["error"]
+    c["vehicle"]["battery"]["mineral_chains"][0]["stages"][0]["share"] = "0.000000" + "9" * 42
+    row = ira30d.evaluate_fleet([c]).frame.row(0, named=True)
+    assert row["verdict"] == "error" and "40 decimal places" in row["error"], row["error"]
 
 
 def test_explain_any_row_through_the_object_path():

@@ -4,9 +4,12 @@ Python's default decimal context keeps 28 significant digits and rounds beyond t
 word: ``Decimal(0) + Decimal("0.49999999999999999999999999999")`` gives ``0.5``, which passes a
 50% test the input fails. Inputs may carry more digits than that (a share written to 30 places,
 chain values of very different sizes), so every sum and difference a comparison or a share reads
-is taken in ``EXACT``: the largest precision, in which addition, subtraction and multiplication
-are exact (a result has no more digits than its operands together) and ``Inexact`` is trapped
-as a last guard. It is never used to divide: an exact ratio stays a ``Fraction`` until
+is taken in ``EXACT``: 100 significant digits, with ``Inexact`` trapped, so a result is exact or
+an error, never rounded. The input models bound every value (money: 18 digits; shares and kWh:
+40 decimal places), so no sum or product of valid input comes near 100 digits; and the bound
+keeps a zero written with a huge exponent (``0E-999999999``, which validation lets through as
+zero) from growing a sum to a billion digits: the zeros beyond 100 digits are dropped, which is
+not inexact. It is never used to divide: an exact ratio stays a ``Fraction`` until
 :func:`rounded` puts it on its quantum, by the rounding the law names, with no 28-digit step in
 between.
 
@@ -17,6 +20,8 @@ Decimal('0.5000000000000000000000000000')
 Decimal('0.49999999999999999999999999999')
 >>> total([Decimal("600000000000000000"), Decimal("0.000000000000000001")])
 Decimal('600000000000000000.000000000000000001')
+>>> len(add(Decimal("0.5"), Decimal("0E-999999999")).as_tuple().digits)  # not a billion
+100
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
+DIGITS = 100  # far above any sum of valid input (see above)
 EXACT = decimal.Context(
-    prec=decimal.MAX_PREC,
+    prec=DIGITS,
     Emax=decimal.MAX_EMAX,
     Emin=decimal.MIN_EMIN,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
@@ -35,6 +41,15 @@ EXACT = decimal.Context(
 add = EXACT.add
 subtract = EXACT.subtract
 multiply = EXACT.multiply
+
+
+def normalized(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros (a zero with any exponent is ``0``), for display.
+
+    >>> normalized(Decimal("50.000")), normalized(Decimal("0E-999999999"))
+    (Decimal('5E+1'), Decimal('0'))
+    """
+    return value.normalize(EXACT)
 
 
 def total(values: Iterable[Decimal]) -> Decimal:
@@ -45,7 +60,7 @@ def total(values: Iterable[Decimal]) -> Decimal:
     return out
 
 
-_WIDE = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+_WIDE = decimal.Context(prec=DIGITS, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 _SHORT = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.InvalidOperation])
 _ONE = Decimal(1)
 

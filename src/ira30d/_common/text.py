@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from ira30d._common.exact import multiply, rounded
+from ira30d._common.exact import multiply, normalized, rounded
 
 _HUNDRED, _PCT_QUANTUM, CENT = Decimal(100), Decimal("0.0001"), Decimal("0.01")
 
@@ -38,8 +38,7 @@ def pct(x: Fraction | Decimal) -> str:
 # for every chain. Nothing to invalidate; bounded so a stream of distinct values cannot grow it.
 @functools.lru_cache(maxsize=4096)
 def _pct(d: Decimal) -> str:
-    s = f"{multiply(d, _HUNDRED):f}"  # exact: every digit
-    return (s.rstrip("0").rstrip(".") if "." in s else s) + "%"
+    return f"{normalized(multiply(d, _HUNDRED)):f}%"  # exact: every digit, no trailing zeros
 
 
 def pct_of(part: Decimal, whole: Decimal) -> str:

@@ -17,6 +17,7 @@ The columns of each table are ``SCHEMAS`` below (the fleet page of the docs list
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -73,7 +74,10 @@ def _scaled(value: Decimal | None, factor: int, where: str) -> int | None:
     multiply, one truncation, one comparison; the input models bound every value's size)."""
     if value is None:
         return None
-    scaled = multiply(value, factor)  # exact: never rounded (see _common/exact.py)
+    try:
+        scaled = multiply(value, factor)  # exact or refused (see _common/exact.py)
+    except decimal.Inexact:  # more digits than exact arithmetic holds: not on this scale
+        raise _Inexact(f"{where}: {value} does not fit the fleet tables' scale") from None
     whole = int(scaled)  # truncates: equal to ``scaled`` only when nothing was cut
     if whole != scaled or not -LIMIT < whole < LIMIT:
         raise _Inexact(f"{where}: {value} does not fit the fleet tables' scale (1/{factor})")

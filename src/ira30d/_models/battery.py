@@ -16,6 +16,7 @@ from ira30d._common.exact import add, subtract
 from ira30d._models.types import (
     MAX_ITEMS,
     MAX_STAGES,
+    PLACES,
     Activity,
     Country,
     Id,
@@ -220,9 +221,9 @@ class Battery(_Model):
     True
     """
 
-    capacity_kwh: Annotated[Decimal, Field(gt=0, le=10000, allow_inf_nan=False)] = Field(
-        description="Battery capacity, kilowatt-hours (kWh)."
-    )
+    capacity_kwh: Annotated[
+        Decimal, Field(gt=0, le=10000, allow_inf_nan=False, decimal_places=PLACES)
+    ] = Field(description="Battery capacity, kilowatt-hours (kWh).")
     externally_rechargeable: bool | None = Field(
         True, description="Rechargeable from an external source (true/false; null: unknown)."
     )

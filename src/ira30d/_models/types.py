@@ -27,13 +27,14 @@ from ira30d._common.errors import UnknownCountryError
 from ira30d._models.codes import check_country
 
 MAX_ITEMS = 500
+PLACES = 40  # decimal places a share or a capacity may have: sums stay exact (_common/exact.py)
 MAX_STAGES = 50
 _Str = Annotated[str, Field(min_length=1, max_length=200)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 Money = Annotated[
     Decimal, Field(ge=0, allow_inf_nan=False, max_digits=18)
 ]  # exact in 28-digit Decimal arithmetic
-Share = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+Share = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False, decimal_places=PLACES)]
 
 
 def _country(code: str) -> str:
