@@ -133,18 +133,30 @@ def test_a_stated_share_shows_every_digit_so_it_never_reads_as_the_threshold():
 
 @pytest.mark.parametrize(
     ("where", "value"),
-    [("share", "0." + "0" * 40 + "1"), ("share", "1E-999999999"), ("kwh", "5." + "1" * 41)],
+    [
+        ("share", "0." + "0" * 40 + "1"),
+        ("share", "1E-999999999"),
+        ("kwh", "5." + "1" * 41),
+        ("entity", "0." + "0" * 40 + "1"),
+    ],
 )
 def test_a_share_or_capacity_finer_than_40_decimal_places_is_refused(where, value):
     """The bound that keeps exact sums small (a sum never needs 100 digits), said plainly."""
     c = battery_case(mineral_chains=[chain("li", "1000", value if where == "share" else "1")])
     if where == "kwh":
         c["vehicle"]["battery"]["capacity_kwh"] = value
+    if where == "entity":
+        c["vehicle"]["battery"]["entities"][0]["government_voting_share"] = value
     with pytest.raises(ira30d.InputError) as e:
         ira30d.evaluate(c)
     assert "no more than 40 decimal places" in str(e.value)
-    expected = "capacity_kwh" if where == "kwh" else "stages[0].share"
-    assert e.value.field.endswith(expected)
+    if where == "kwh":
+        assert e.value.field == "vehicle.battery.capacity_kwh"
+    elif where == "entity":
+        assert e.value.field == "vehicle.battery.entities[0].government_voting_share"
+    else:  # checked by the chain, which names the stage
+        assert e.value.field == "vehicle.battery.mineral_chains[0]"
+        assert "stages[0].share" in e.value.reason
 
 
 def test_a_zero_written_with_a_huge_exponent_is_just_zero():

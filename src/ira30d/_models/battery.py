@@ -22,6 +22,7 @@ from ira30d._models.types import (
     Id,
     Money,
     Share,
+    StageShare,
     Term,
     _Model,
     _Str,
@@ -49,7 +50,7 @@ class Stage(_Model):
     entity: Id | None = Field(
         None, description="Id of the entity (in battery.entities) that performed it."
     )
-    share: Share = Field(
+    share: StageShare = Field(
         description="Fraction (0-1) of this activity's whole value added in the chain "
         "that was added at this stage."
     )
@@ -95,7 +96,12 @@ class MineralChain(_Model):
     @model_validator(mode="after")
     def _shares_within_whole(self) -> MineralChain:
         totals: dict[str, Decimal] = {}
-        for s in self.stages:  # exact: a sum a hair over 1 must not round to 1
+        for j, s in enumerate(self.stages):  # exact: a sum a hair over 1 must not round to 1
+            if s.share and s.share.as_tuple().exponent < -PLACES:  # type: ignore[operator]
+                raise ValueError(
+                    f"stages[{j}].share: no more than {PLACES} decimal places "
+                    "(exact arithmetic stays small)"
+                )
             totals[s.activity] = add(totals.get(s.activity, Decimal(0)), s.share)
         over = {a: t for a, t in totals.items() if t > 1}
         if over:
