@@ -324,3 +324,51 @@ def test_the_fleet_and_tables_commands(tmp_path):
     assert len(jsonl.read_text().splitlines()) == 13
     missing = run("fleet", str(tmp_path / "nowhere"), str(out))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "says"),
+    [
+        ("stages", "share_ppm", 1_500_000, "at most 1000000 (parts per million)"),
+        ("vehicles", "msrp_base_cents", -1, "at least 0 (cents)"),
+        ("entities", "government_voting_ppm", -5, "at least 0 (parts per million)"),
+        ("chains", "value_cents", 0, "more than 0 (cents)"),
+        ("stages", "country", "CHN", "unknown ISO 3166-1 alpha-2 country code 'CHN'"),
+    ],
+)
+def test_tables_made_by_hand_out_of_their_fields_range_are_refused(table, column, value, says):
+    """A share of 150%, a negative price or supplier share, a chain worth nothing or a country
+    that is not a code would be summed as it stands and could meet what the object path
+    refuses to decide: the batch is refused, the column named, the bound the input model sets
+    said on the tables' scale."""
+    t = ira30d.fleet_tables([ira30d.example("full_credit_2024")] * 2)
+    frame = getattr(t, table)
+    kind = frame.schema[column]
+    old = pl.col(column).cast(pl.String) if kind == pl.Categorical else pl.col(column)
+    changed = frame.with_columns(
+        pl.when(pl.col("row") == 1).then(pl.lit(value)).otherwise(old).cast(kind).alias(column)
+    )
+    with pytest.raises(ira30d.InputError) as e:
+        ira30d.evaluate_fleet(type(t)(**{**t.__dict__, table: changed}))
+    assert (e.value.field, e.value.code) == (f"{table}.{column}", "invalid_tables")
+    assert says in e.value.reason
+    assert ira30d.evaluate_fleet(t).frame["verdict"].to_list() == ["eligible"] * 2
+
+
+def test_shares_of_one_activity_over_the_whole_go_to_the_object_path():
+    """Two processing stages of 60% each: within range one by one, over the whole together.
+    The object path refuses such a chain; the fleet must not count 60% as qualifying."""
+    t = ira30d.fleet_tables([ira30d.example("full_credit_2024")] * 2)
+    first = (pl.col("row") == 0) & (pl.col("chain") == 0)
+    stages = t.stages.with_columns(
+        pl.when(first).then(pl.lit(600_000)).otherwise(pl.col("share_ppm")).alias("share_ppm"),
+        pl.when(first)
+        .then(pl.lit("processing"))
+        .otherwise(pl.col("activity").cast(pl.String))
+        .cast(pl.Categorical)
+        .alias("activity"),
+    )
+    rows = ira30d.evaluate_fleet(type(t)(**{**t.__dict__, "stages": stages})).frame.to_dicts()
+    assert (rows[0]["engine"], rows[0]["verdict"]) == ("object", "error")
+    assert "more than the whole" in rows[0]["error"]
+    assert (rows[1]["engine"], rows[1]["verdict"]) == ("columnar", "eligible")

@@ -6,9 +6,9 @@ rows (:mod:`.runs`): stages to their chain, chains and components to their vehic
 
 Rows the columnar measures cannot vouch for are marked ``bad`` and decided by the object path:
 an unknown mineral, component kind, entity or contained component, a mineral chain without
-stages, a component contained twice, a negative incremental value, and a zero incremental value
-inside a containment chain (the only shape a containment cycle can take once values are
-positive).
+stages or with one activity's shares over the whole, a component contained twice, a negative
+incremental value, and a zero incremental value inside a containment chain (the only shape a
+containment cycle can take once values are positive).
 
 >>> import ira30d
 >>> from ira30d._fleet.law import Law
@@ -128,11 +128,15 @@ def _per_chain(pp: PerPeriod, stages: pl.DataFrame) -> pl.DataFrame:
         f"s_{a}": pl.when((col("activity") == a) & qualifies(a)).then(col("share_ppm"))
         for a in activities
     }
+    sums |= {  # per chain and activity: all of its share, which must not pass the whole
+        f"t_{a}": pl.when(col("activity") == a).then(col("share_ppm")) for a in activities
+    }
     sums |= {"feoc": col("feoc"), "u": col("unknown"), "stranger": col("stranger")}
     per_chain = run_sums(stages, "key", sums)
     return per_chain.select(
         "key",
         pl.max_horizontal(f"s_{a}" for a in activities).alias("best"),
+        (pl.max_horizontal(f"t_{a}" for a in activities) > MILLION).alias("overfull"),
         *(col(n) > 0 for n in ("feoc", "u", "stranger")),
         pl.lit(True).alias("staged"),
     )
@@ -149,6 +153,7 @@ def _minerals(pp: PerPeriod, chains: pl.DataFrame) -> pl.DataFrame:
     value = col("value_cents").cast(wide)
     # a chain without stages says nothing of where or by whom: the object path refuses it
     sums = {"total": value, "unknown_mineral": ~known, "unstaged": col("staged").is_null()}
+    sums["overfull"] = col("overfull").fill_null(False)  # shares of an activity over the whole
     for name, spec in pp.value(lambda k: law.p("critical_minerals_methods", k)).items():
         by = best > 0
         if spec["qualifies_when"] == "best_share_at_least":
@@ -185,6 +190,8 @@ def _mineral_columns(pp: PerPeriod, method: str) -> list[pl.Expr]:
         .then(pl.lit("unknown mineral"))
         .when(has & (col("unstaged") > 0))
         .then(pl.lit("chain without stages"))
+        .when(has & (col("overfull") > 0))
+        .then(pl.lit("shares over the whole"))
         .alias("bad_minerals"),
     ]
 

@@ -26,6 +26,7 @@ import polars as pl
 from ira30d._common.errors import InputError
 from ira30d._fleet.battery import VEHICLE_COLUMNS, battery_facts
 from ira30d._fleet.cases import to_cases
+from ira30d._fleet.checks import check_values
 from ira30d._fleet.decide import Decider
 from ira30d._fleet.law import Law
 from ira30d._fleet.rules import compile_columns, fact_schema
@@ -58,6 +59,7 @@ def evaluate_tables(
             "unknown_method",
         )
     ok = tables.vehicles.filter(col("error").is_null())
+    check_values("vehicles", ok)  # tables made by hand: every value in its field's range
     facts = _facts(law, ok, tables, method or law.p("critical_minerals_method", None))
     decided = _decide(rs, facts)
     out = _frame(rs, tables, decided)

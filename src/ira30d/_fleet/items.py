@@ -17,6 +17,7 @@ from __future__ import annotations
 import polars as pl
 
 from ira30d._common.errors import InputError
+from ira30d._fleet.checks import check_values
 from ira30d._fleet.tables import NAMES, SCHEMAS, Tables
 
 col = pl.col
@@ -74,6 +75,8 @@ def _check(read: dict[str, pl.DataFrame]) -> None:
     """Refuse tables the sums would misread: a null where an item needs a value (it would
     count as nothing, never as unknown), or an item position outside a key's span (two
     vehicles' items would share a key)."""
+    for name, frame in read.items():
+        check_values(name, frame)  # every value in its input field's range
     for name, columns in REQUIRED.items():
         for column in columns:
             if read[name][column].null_count():
