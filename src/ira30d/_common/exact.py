@@ -53,7 +53,11 @@ def normalized(value: Decimal) -> Decimal:
 
 
 def total(values: Iterable[Decimal]) -> Decimal:
-    """The exact sum of ``values`` (``Decimal(0)`` for none)."""
+    """The exact sum of ``values`` (``Decimal(0)`` for none).
+
+    >>> total([Decimal("0.1")] * 3), total([])
+    (Decimal('0.3'), Decimal('0'))
+    """
     out = Decimal(0)
     for v in values:
         out = add(out, v)

@@ -105,7 +105,7 @@ class LazyItems(Sequence[Any]):
 
 class Later:
     """A frozen record some of whose fields are built when first read (texts the decision does
-    not need: a finding's explanation, a determination's facts as text, the input hash).
+    not need: a finding's explanation and compared values, a determination's facts as text).
 
     The record is made with ``_later`` in its ``__dict__``: a function returning those fields'
     values. Reading any of them (``__getattr__`` runs only for a name not yet in ``__dict__``)

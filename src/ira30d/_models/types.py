@@ -33,7 +33,7 @@ _Str = Annotated[str, Field(min_length=1, max_length=200)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 Money = Annotated[
     Decimal, Field(ge=0, allow_inf_nan=False, max_digits=18)
-]  # exact in 28-digit Decimal arithmetic
+]  # at most 18 digits: sums of money stay well inside exact arithmetic (_common/exact.py)
 Share = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False, decimal_places=PLACES)]
 # A stage's share: its decimal places are checked by its chain, in the loop that adds the shares
 # up (pydantic's decimal_places costs about 0.5 µs a value, and a case has some 40 stages).
