@@ -334,13 +334,15 @@ def test_the_fleet_and_tables_commands(tmp_path):
         ("entities", "government_voting_ppm", -5, "at least 0 (parts per million)"),
         ("chains", "value_cents", 0, "more than 0 (cents)"),
         ("stages", "country", "CHN", "unknown ISO 3166-1 alpha-2 country code 'CHN'"),
+        ("stages", "activity", "Processing", "unknown value 'Processing'; known: extraction"),
+        ("vehicles", "current_status", "Single", "unknown value 'Single'"),
     ],
 )
 def test_tables_made_by_hand_out_of_their_fields_range_are_refused(table, column, value, says):
-    """A share of 150%, a negative price or supplier share, a chain worth nothing or a country
-    that is not a code would be summed as it stands and could meet what the object path
-    refuses to decide: the batch is refused, the column named, the bound the input model sets
-    said on the tables' scale."""
+    """A share of 150%, a negative price or supplier share, a chain worth nothing, a country
+    that is not a code or a word outside its vocabulary would be summed or compared as it
+    stands and could meet what the object path refuses to decide: the batch is refused, the
+    column named, the bound the input model sets said on the tables' scale."""
     t = ira30d.fleet_tables([ira30d.example("full_credit_2024")] * 2)
     frame = getattr(t, table)
     kind = frame.schema[column]

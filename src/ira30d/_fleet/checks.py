@@ -6,7 +6,9 @@ would be summed or compared as they stand and could meet a requirement the objec
 to decide. Every bounded column is checked against the bound of the model field it holds (read
 from the models, never restated: the models are the one home of the input's ranges), on the
 tables' integer scale; every country column against the ISO 3166-1 codes. A value out of range
-refuses the batch with ``InputError [invalid_tables]`` naming the column, as a null does.
+refuses the batch with ``InputError [invalid_tables]`` naming the column, as a null does; so
+does a word outside its field's vocabulary (an ``activity`` of ``Processing`` or ``refining``
+would count as no activity at all).
 
 >>> import polars as pl
 >>> check_values("stages", pl.DataFrame({"share_ppm": [0, 1_000_000], "country": ["US", "jp"]}))
@@ -33,7 +35,7 @@ from pydantic.fields import FieldInfo
 from ira30d._common.errors import InputError, UnknownCountryError
 from ira30d._models.battery import Battery, CertifiedContent, Component, Entity, MineralChain, Stage
 from ira30d._models.codes import check_country
-from ira30d._models.inputs import Msrp, TaxYear, Vehicle
+from ira30d._models.inputs import Msrp, Purchase, TaxYear, Vehicle
 
 PPM, CENTS, WH = (10**6, "parts per million"), (100, "cents"), (1000, "watt-hours")
 ONE = (1, "")
@@ -56,6 +58,17 @@ BOUNDED: dict[str, dict[str, tuple[type[BaseModel], str, tuple[int, str]]]] = {
         f"government_{k}_ppm": (Entity, f"government_{k}_share", PPM)
         for k in ("board", "voting", "equity")
     },
+}
+# table -> column -> (model, field): columns of a vocabulary, held to the field's words as the
+# models write them (lower case: the columnar engine compares them as they are).
+VOCABULARY: dict[str, dict[str, tuple[type[BaseModel], str]]] = {
+    "vehicles": {
+        "first_payment_kind": (Purchase, "first_payment_kind"),
+        "current_status": (TaxYear, "filing_status"),
+        "preceding_status": (TaxYear, "filing_status"),
+        "cert_method": (CertifiedContent, "method"),
+    },
+    "stages": {"activity": (Stage, "activity")},
 }
 COUNTRIES = {
     "vehicles": ("final_assembly_country",),
@@ -86,6 +99,17 @@ def check_values(name: str, frame: pl.DataFrame) -> None:
                             + (f" ({unit})" if unit else ""),
                             "invalid_tables",
                         )
+    for column, (model, field) in VOCABULARY.get(name, {}).items():
+        if column not in frame.columns:
+            continue
+        words = _words(model.model_fields[field].annotation)
+        for word in frame[column].drop_nulls().unique().cast(pl.String).to_list():
+            if word not in words:
+                raise InputError(
+                    f"{name}.{column}",
+                    f"unknown value {word!r}; known: {', '.join(words)}",
+                    "invalid_tables",
+                )
     for column in COUNTRIES.get(name, ()):
         if column not in frame.columns:
             continue
@@ -110,6 +134,16 @@ def _bounds(info: FieldInfo) -> Iterator[tuple[str, Any]]:
         for op in _OPS:
             if isinstance(m, getattr(at, op.capitalize())):
                 yield op, getattr(m, op)
+
+
+def _words(annotation: Any) -> tuple[str, ...]:
+    """The words of the ``Literal`` inside a field's annotation (also inside ``X | None``)."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return typing.get_args(annotation)
+    for arg in typing.get_args(annotation):
+        if found := _words(arg):
+            return found
+    return ()
 
 
 def _metadata(found: list[Any], annotation: Any) -> Iterator[Any]:
