@@ -265,3 +265,27 @@ def test_line_items_shared_by_one_battery_design_are_read_only(rs):
         first.findings.append(first.findings[0])
     again = ira30d.Determination.from_json(first.to_json())
     assert again == first and isinstance(again.findings, tuple)
+
+
+def test_texts_read_from_many_threads_at_once_are_built_alike():
+    """``Later`` lets two threads that read a finding's text at once both build it: they build
+    the same values, and every reader sees them."""
+    import threading
+
+    rs = ira30d.RuleSet.load(backend="python")
+    twin = rs.evaluate(ira30d.example("unknown_supplier_2024"))
+    expected = [(f.explanation, f.actual, f.required) for f in twin.findings]
+    d = rs.evaluate(ira30d.example("unknown_supplier_2024"))
+    start, seen = threading.Barrier(8), []
+
+    def read() -> None:
+        start.wait()
+        seen.append([(f.explanation, f.actual, f.required) for f in d.findings])
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 8 and all(s == expected for s in seen)
+    assert all("_later" not in vars(f) for f in d.findings)
