@@ -334,6 +334,7 @@ def test_the_fleet_and_tables_commands(tmp_path):
         ("entities", "government_voting_ppm", -5, "at least 0 (parts per million)"),
         ("chains", "value_cents", 0, "more than 0 (cents)"),
         ("stages", "country", "CHN", "unknown ISO 3166-1 alpha-2 country code 'CHN'"),
+        ("components", "country", "cn", "country code 'cn' (did you mean CN?)"),
         ("stages", "activity", "Processing", "unknown value 'Processing'; known: extraction"),
         ("vehicles", "current_status", "Single", "unknown value 'Single'"),
     ],

@@ -5,13 +5,14 @@ writes are not: a share of 1.5 (1,500,000 ppm), a negative MSRP or a country wri
 would be summed or compared as they stand and could meet a requirement the object path refuses
 to decide. Every bounded column is checked against the bound of the model field it holds (read
 from the models, never restated: the models are the one home of the input's ranges), on the
-tables' integer scale; every country column against the ISO 3166-1 codes. A value out of range
-refuses the batch with ``InputError [invalid_tables]`` naming the column, as a null does; so
-does a word outside its field's vocabulary (an ``activity`` of ``Processing`` or ``refining``
-would count as no activity at all).
+tables' integer scale; every country column against the ISO 3166-1 codes as written (upper
+case: the engine compares codes as they are, so a ``cn`` would miss the covered-nations test).
+A value out of range refuses the batch with ``InputError [invalid_tables]`` naming the column,
+as a null does; so does a word outside its field's vocabulary (an ``activity`` of
+``Processing`` or ``refining`` would count as no activity at all).
 
 >>> import polars as pl
->>> check_values("stages", pl.DataFrame({"share_ppm": [0, 1_000_000], "country": ["US", "jp"]}))
+>>> check_values("stages", pl.DataFrame({"share_ppm": [0, 1_000_000], "country": ["US", "JP"]}))
 >>> check_values("stages", pl.DataFrame({"share_ppm": [1_500_000], "country": ["US"]}))
 Traceback (most recent call last):
 ...
@@ -115,7 +116,7 @@ def check_values(name: str, frame: pl.DataFrame) -> None:
             continue
         for code in frame[column].drop_nulls().unique().cast(pl.String).to_list():
             try:
-                check_country(code.strip().upper(), f"{name}.{column}")
+                check_country(code, f"{name}.{column}")  # as written: compared as it is
             except UnknownCountryError as exc:
                 raise InputError(f"{name}.{column}", exc.reason, "invalid_tables") from None
 

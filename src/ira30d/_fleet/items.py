@@ -72,9 +72,10 @@ REQUIRED = {
 
 
 def _check(read: dict[str, pl.DataFrame]) -> None:
-    """Refuse tables the sums would misread: a null where an item needs a value (it would
-    count as nothing, never as unknown), or an item position outside a key's span (two
-    vehicles' items would share a key)."""
+    """Refuse tables the sums would misread: a value outside its input field's range or
+    vocabulary (:mod:`.checks`), a null where an item needs a value (it would count as nothing,
+    never as unknown), or an item position outside a key's span (two vehicles' items would share
+    a key)."""
     for name, frame in read.items():
         check_values(name, frame)  # every value in its input field's range
     for name, columns in REQUIRED.items():

@@ -4,7 +4,7 @@ defines it, MSRP as ``msrp_composition`` counts it, the EPA class's MSRP class, 
 assembly, the manufacturer phase-out), on the engine's integer scale.
 
 >>> import ira30d
->>> from ira30d._fleet.law import Law, unsupported
+>>> from ira30d._fleet.law import Law
 >>> from ira30d._fleet.tables import to_tables
 >>> v = to_tables([ira30d.example("contract_before_deadline")]).vehicles
 >>> f = vehicle_facts(Law(ira30d.default_ruleset()), v)
