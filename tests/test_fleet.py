@@ -268,14 +268,14 @@ def test_a_case_file_is_read_across_processes_into_the_same_tables(tmp_path):
     fleet.append({"vehicle": {"vin": "X"}, "on": "2024-01-01"})  # invalid: an error row
     path = tmp_path / "cases.jsonl"
     path.write_text("".join(json.dumps(c) + "\n" for c in fleet))
-    got = tables_of_file(path, chunk=4, processes=2)  # 4 chunks, 2 workers
+    got = tables_of_file(path, block=4096, processes=2)  # blocks of a few cases, 2 workers
     want = ira30d.fleet_tables(fleet)
     for name in NAMES:
         assert getattr(got, name).equals(getattr(want, name)), name
     assert got.vehicles["error"][len(fleet) - 1] is not None
     path.write_text(path.read_text() + "{not json\n")
     with pytest.raises(ira30d.InputError, match=f"line {len(fleet) + 1}: invalid JSON"):
-        tables_of_file(path, chunk=4, processes=2)
+        tables_of_file(path, block=4096, processes=2)
 
 
 def test_a_script_read_from_stdin_reads_a_case_file_in_one_process(tmp_path):
@@ -288,7 +288,7 @@ def test_a_script_read_from_stdin_reads_a_case_file_in_one_process(tmp_path):
     path.write_text("".join(json.dumps(ira30d.example(n)) + "\n" for n in ira30d.example_names()))
     script = (
         "from ira30d._fleet.ingest import tables_of_file\n"
-        f"print(tables_of_file({str(path)!r}, chunk=2, processes=2).vehicles.height)\n"
+        f"print(tables_of_file({str(path)!r}, block=2048, processes=2).vehicles.height)\n"
     )
     run = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True)
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr

@@ -37,8 +37,9 @@ def evaluate_fleet(source: Any, **options: Any) -> FleetResult:
     column), or a directory of the fleet's Parquet tables (``ira30d tables`` writes them; see
     the fleet page). Options: ``ruleset``, ``scenario`` (bundled scenario names overlaid),
     ``method``, ``batch_size`` (vehicles decided together, default 25,000, two batches at once),
-    ``progress``, ``processes`` (worker processes reading a case file; default 1, and a script
-    using more needs ``if __name__ == "__main__":``, as with ``multiprocessing``).
+    ``progress``, ``processes`` (worker processes reading a case file; default 1: JSON Lines is
+    then read column-wise in two threads as it is decided; a script using processes needs
+    ``if __name__ == "__main__":``, as with ``multiprocessing``).
 
     Returns a ``FleetResult``: ``.frame`` is a Polars DataFrame with one row per vehicle:
     ``row``, ``case_id``, ``vin``, ``verdict`` (``error`` for a row that could not be read or

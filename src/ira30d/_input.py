@@ -66,7 +66,7 @@ def _texts(stream: TextIO, label: str) -> Iterator[Entry]:
 
 def _split(head: str, stream: TextIO, label: str) -> Iterator[Entry]:
     start = head.lstrip()[:1]
-    if start == "[" or (start == "{" and not _complete(head)):
+    if start == "[" or (start == "{" and not is_json_lines(head)):
         text = head + stream.read(MAX_DOCUMENT_BYTES + 1)
         if len(text) > MAX_DOCUMENT_BYTES:
             raise InputError(
@@ -79,20 +79,39 @@ def _split(head: str, stream: TextIO, label: str) -> Iterator[Entry]:
         for case in whole if isinstance(whole, list) else [whole]:
             yield None, json.dumps(case)
         return
-    n = 1
-    for line in _chain(head, stream):
-        if len(line) > MAX_LINE_BYTES:
-            raise InputError(
-                label, f"line {n}: longer than {MAX_LINE_BYTES:,} characters", "too_large"
-            )
-        if line.strip():
-            try:
-                _parse(line, label, n)  # a bad line is reported with its number, here
-            except InputError as exc:
-                yield n, exc
-            else:
-                yield n, line.strip()
-        n += 1
+    for n, line in enumerate(_chain(head, stream), 1):
+        if (entry := line_entry(line, label, n)) is not None:
+            yield entry
+
+
+def line_entry(line: str, label: str, n: int) -> Entry | None:
+    """Line ``n`` of a JSON Lines file as an entry (``None``: a blank line). A line over the
+    size limit is raised: the reading stops there.
+
+    >>> line_entry('{"id": "a"} ', "cases.jsonl", 3)
+    (3, '{"id": "a"}')
+    >>> str(line_entry('{"id": ', "cases.jsonl", 4)[1])
+    'cases.jsonl: line 4: invalid JSON: Expecting value'
+    """
+    if len(line) > MAX_LINE_BYTES:
+        raise InputError(label, f"line {n}: longer than {MAX_LINE_BYTES:,} characters", "too_large")
+    if not line.strip():
+        return None
+    try:
+        _parse(line, label, n)  # a bad line is reported with its number, here
+    except InputError as exc:
+        return n, exc
+    return n, line.strip()
+
+
+def is_json_lines(first: str) -> bool:
+    """Is ``first``, a file's first line that is not blank, the first case of JSON Lines (not
+    the start of an array or of a pretty-printed object)?
+
+    >>> is_json_lines('{"id": "a"}'), is_json_lines("["), is_json_lines("{")
+    (True, False, False)
+    """
+    return first.lstrip()[:1] == "{" and _complete(first)
 
 
 def _chain(first: str, stream: TextIO) -> Iterator[str]:

@@ -11,7 +11,8 @@ Parquet tables, a case file, or cases; batched by vehicle so memory stays bounde
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,9 @@ import polars as pl
 
 from ira30d._fleet.cases import to_cases
 from ira30d._fleet.engine import evaluate_tables
-from ira30d._fleet.ingest import tables_of_file
+from ira30d._fleet.ingest import blocks_of_file, case_tables, json_lines, tables_of_file
 from ira30d._fleet.tables import NAMES, Tables, to_tables
-from ira30d._progress import Progress
+from ira30d._progress import Progress, count_cases
 from ira30d._ruleset import RuleSet
 
 BATCH = 25_000  # vehicles decided together: bounds the memory of the stage table
@@ -51,7 +52,11 @@ class FleetResult:
 
     def determination(self, row: int) -> Any:
         """The object path's :class:`Determination` of fleet row ``row`` (the same inputs)."""
-        (case,) = to_cases(_rows(self.source, row, row + 1), [row])
+        if isinstance(self.source, Path) and self.source.is_file():  # a JSON Lines file
+            tables = case_tables(self.source, row)
+        else:
+            tables = _rows(self.source, row, row + 1)
+        (case,) = to_cases(tables, [row])
         return self.ruleset.evaluate(case, method=self.method)
 
     def explain(self, row: int) -> str:
@@ -68,9 +73,10 @@ class FleetResult:
 
 
 def read_source(source: Any, processes: int = 1) -> Tables | Path:
-    """Tables, or a directory of Parquet tables (read batch by batch), or cases: a JSON / JSON
-    Lines case file (read by ``processes`` worker processes), a Parquet file with a ``case``
-    column (JSON text) or the columns of a case, or an iterable of cases."""
+    """Tables, or a directory of Parquet tables (read batch by batch), or a JSON Lines case file
+    (its path: read block by block as it is decided), or cases: a JSON case file (read by
+    ``processes`` worker processes), a Parquet file with a ``case`` column (JSON text) or the
+    columns of a case, or an iterable of cases."""
     if isinstance(source, Tables):
         return source
     if isinstance(source, (str, Path)):
@@ -84,6 +90,8 @@ def read_source(source: Any, processes: int = 1) -> Tables | Path:
             return path
         if path.suffix == ".parquet":
             return to_tables(_cases_of(pl.read_parquet(path)))
+        if json_lines(path):
+            return path
         return tables_of_file(path, processes=processes)
     return to_tables(source)
 
@@ -147,18 +155,48 @@ def evaluate_fleet(
     ``multiprocessing``). ``pip install "ira30d[fleet]"``."""
     rs = _ruleset(ruleset, scenario)
     src = read_source(source, processes)
-    lo, hi = _row_range(src)
-
-    def decide(start: int) -> pl.DataFrame:
-        return evaluate_tables(_rows(src, start, start + batch_size), rs, method)
+    if isinstance(src, Path) and src.is_file():  # JSON Lines: decided as it is read
+        batches = _batches(blocks_of_file(src, processes=processes), batch_size)
+        total: Any = lambda: count_cases(src)  # noqa: E731 - read only when a bar is shown
+    else:
+        lo, hi = _row_range(src)
+        batches = (_rows(src, s, s + batch_size) for s in range(lo, hi + 1, batch_size))
+        total = hi - lo + 1
 
     frames = []
-    with Progress.on(progress, hi - lo + 1) as bar, ThreadPoolExecutor(IN_FLIGHT) as pool:
-        for frame in pool.map(decide, range(lo, hi + 1, batch_size)):  # in order
-            frames.append(frame)
-            bar.step(frame.height)
+    with Progress.on(progress, total) as bar, ThreadPoolExecutor(IN_FLIGHT) as pool:
+        pending: deque[Any] = deque()
+        for tables in batches:  # read here while the pool decides the batches before
+            pending.append(pool.submit(evaluate_tables, tables, rs, method))
+            while len(pending) > IN_FLIGHT or (pending and pending[0].done()):
+                frames.append(pending.popleft().result())
+                bar.step(frames[-1].height)
+        for p in pending:
+            frames.append(p.result())
+            bar.step(frames[-1].height)
     frame = pl.concat(frames) if frames else evaluate_tables(to_tables([]), rs, method)
     return FleetResult(frame, src, rs, method)
+
+
+def _batches(blocks: Iterator[Tables], size: int) -> Iterator[Tables]:
+    """Blocks of tables put together into batches of at least ``size`` vehicles (the last may
+    be smaller)."""
+    held: list[Tables] = []
+    count = 0
+    for t in blocks:
+        held.append(t)
+        count += t.vehicles.height
+        if count >= size:
+            yield _joined(held)
+            held, count = [], 0
+    if held:
+        yield _joined(held)
+
+
+def _joined(parts: list[Tables]) -> Tables:
+    if len(parts) == 1:
+        return parts[0]
+    return Tables(**{n: pl.concat([getattr(p, n) for p in parts]) for n in NAMES})
 
 
 def compare_fleet(

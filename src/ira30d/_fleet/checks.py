@@ -103,12 +103,12 @@ def check_values(name: str, frame: pl.DataFrame) -> None:
     for column, (model, field) in VOCABULARY.get(name, {}).items():
         if column not in frame.columns:
             continue
-        words = _words(model.model_fields[field].annotation)
+        known = words(model, field)
         for word in frame[column].drop_nulls().unique().cast(pl.String).to_list():
-            if word not in words:
+            if word not in known:
                 raise InputError(
                     f"{name}.{column}",
-                    f"unknown value {word!r}; known: {', '.join(words)}",
+                    f"unknown value {word!r}; known: {', '.join(known)}",
                     "invalid_tables",
                 )
     for column in COUNTRIES.get(name, ()):
@@ -135,6 +135,15 @@ def _bounds(info: FieldInfo) -> Iterator[tuple[str, Any]]:
         for op in _OPS:
             if isinstance(m, getattr(at, op.capitalize())):
                 yield op, getattr(m, op)
+
+
+def words(model: type[BaseModel], field: str) -> tuple[str, ...]:
+    """The words a vocabulary field takes, read from its model.
+
+    >>> words(Stage, "activity")
+    ('extraction', 'processing', 'recycling')
+    """
+    return _words(model.model_fields[field].annotation)
 
 
 def _words(annotation: Any) -> tuple[str, ...]:

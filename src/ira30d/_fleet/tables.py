@@ -84,26 +84,27 @@ def _scaled(value: Decimal | None, factor: int, where: str) -> int | None:
     return whole
 
 
-def to_tables(cases: Iterable[Any], start: int = 0) -> Tables:
-    """Cases (dicts, JSON text or :class:`Case`) as tables, rows numbered from ``start``. A case
-    that is not valid, or holds a value finer than the tables' scale, becomes a vehicle row with
-    only ``error`` (its problems) and ``case_id``."""
-    rows: dict[str, list[Any]] = {n: [] for n in NAMES}  # vehicles: dicts; items: tuples
-    for i, raw in enumerate(cases, start):
+def to_tables(cases: Iterable[Any], start: int = 0, rows: Iterable[int] | None = None) -> Tables:
+    """Cases (dicts, JSON text or :class:`Case`) as tables, rows numbered from ``start`` (or
+    ``rows``, one a case, in order). A case that is not valid, or holds a value finer than the
+    tables' scale, becomes a vehicle row with only ``error`` (its problems) and ``case_id``."""
+    out: dict[str, list[Any]] = {n: [] for n in NAMES}  # vehicles: dicts; items: tuples
+    numbered = enumerate(cases, start) if rows is None else zip(rows, cases, strict=True)
+    for i, raw in numbered:
         try:
             case = parse_case(raw)
             part = _rows(i, case)
         except Ira30dError as exc:  # every problem, as `ira30d evaluate` reports them
             why = "; ".join(exc.lines()) if isinstance(exc, InputError) else str(exc)
-            rows["vehicles"].append({"row": i, "error": why})
+            out["vehicles"].append({"row": i, "error": why})
             continue
         except _Inexact as exc:
-            rows["vehicles"].append({"row": i, "case_id": case.id, "error": str(exc)})
+            out["vehicles"].append({"row": i, "case_id": case.id, "error": str(exc)})
             continue
         for n in NAMES:
-            rows[n] += part[n]
-    vehicles = pl.DataFrame(rows["vehicles"], schema=SCHEMAS["vehicles"])
-    items = {n: pl.DataFrame(rows[n], schema=SCHEMAS[n], orient="row") for n in NAMES[1:]}
+            out[n] += part[n]
+    vehicles = pl.DataFrame(out["vehicles"], schema=SCHEMAS["vehicles"])
+    items = {n: pl.DataFrame(out[n], schema=SCHEMAS[n], orient="row") for n in NAMES[1:]}
     return Tables(vehicles=vehicles, **items)
 
 
