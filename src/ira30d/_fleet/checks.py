@@ -90,13 +90,13 @@ def check_values(name: str, frame: pl.DataFrame) -> None:
         ).row(0, named=True)
         for column in present:
             model, field, (factor, unit) = BOUNDED[name][column]
-            for op, bound in _bounds(model.model_fields[field]):
+            for op, bound in bounds(model.model_fields[field]):
                 limit = Fraction(bound) * factor
                 for value in (ends[f"{column}.min"], ends[f"{column}.max"]):
-                    if value is not None and not _OPS[op][0](value, limit):
+                    if value is not None and not OPS[op][0](value, limit):
                         raise InputError(
                             f"{name}.{column}",
-                            f"{value} is out of range: {_OPS[op][1]} {limit}"
+                            f"{value} is out of range: {OPS[op][1]} {limit}"
                             + (f" ({unit})" if unit else ""),
                             "invalid_tables",
                         )
@@ -121,7 +121,7 @@ def check_values(name: str, frame: pl.DataFrame) -> None:
                 raise InputError(f"{name}.{column}", exc.reason, "invalid_tables") from None
 
 
-_OPS = {
+OPS = {
     "ge": (operator.ge, "at least"),
     "gt": (operator.gt, "more than"),
     "le": (operator.le, "at most"),
@@ -129,10 +129,10 @@ _OPS = {
 }
 
 
-def _bounds(info: FieldInfo) -> Iterator[tuple[str, Any]]:
+def bounds(info: FieldInfo) -> Iterator[tuple[str, Any]]:
     """Each bound of a field as (``ge``/``gt``/``le``/``lt``, value), also inside ``X | None``."""
     for m in _metadata(info.metadata, info.annotation):
-        for op in _OPS:
+        for op in OPS:
             if isinstance(m, getattr(at, op.capitalize())):
                 yield op, getattr(m, op)
 

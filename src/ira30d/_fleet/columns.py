@@ -23,16 +23,18 @@ import typing
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import Annotated, Any
 
 import annotated_types as at
+import polars as pl
 import pyarrow as pa
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from ira30d._fleet.checks import BOUNDED
+from ira30d._fleet.checks import BOUNDED, OPS, bounds
 from ira30d._fleet.tables import _Inexact, _scaled
 from ira30d._models.inputs import Case
 
@@ -185,6 +187,53 @@ def _validated(leaf: Leaf, values: list[Any]) -> list[Any]:
     rest = [v for i, v in enumerate(values) if i not in refused]
     good = iter(leaf.adapter.validate_python(rest) if rest else ())
     return [_REFUSED if i in refused else next(good) for i in range(len(values))]
+
+
+def taken_series(leaf: Leaf, values: pl.Series) -> dict[Any, Any]:
+    """:func:`taken` of the distinct values ``values``: a decimal written as plain digits on its
+    scale (:func:`plain`) by integer arithmetic, column-wise; every other value by the field's
+    validator."""
+    digits = plain(leaf)
+    if digits is None:
+        return taken(leaf, values.to_list())
+    ok, scaled = digits
+    checked = values.to_frame(leaf.column).select("*", ok.alias("ok"), scaled.alias("scaled"))
+    easy = checked.filter("ok")
+    known = dict(zip(easy[leaf.column].to_list(), easy["scaled"].to_list(), strict=True))
+    return known | taken(leaf, checked.filter(~pl.col("ok"))[leaf.column].to_list())
+
+
+def plain(leaf: Leaf) -> tuple[pl.Expr, pl.Expr] | None:
+    """For a decimal field with a column scale: whether a value is written as plain digits
+    (``54999.99``, ``0.5``, ``007``) on the scale and within the field's bounds, and its scaled
+    integer; such values are taken by integer arithmetic, column-wise, which is what the
+    field's validator and the tables' scaling give them (``None``: a field of another kind).
+    Any other spelling goes to the validator (:func:`taken`).
+
+    >>> import polars as pl
+    >>> share = next(x for x in LEVELS[2].leaves if x.name == "share")
+    >>> ok, scaled = plain(share)
+    >>> frame = pl.DataFrame({"share": ["0.5", "1", "1.5", "0.5000001", "5E-1", "٣"]})
+    >>> frame.select(ok.alias("ok"), scaled.alias("scaled")).rows()
+    [(True, 500000), (True, 1000000), (False, 1500000), (False, None), (False, None), (False, None)]
+    """
+    scale = SCALES.get((leaf.model, leaf.name))
+    if scale is None or _bare(leaf.info.annotation) is not Decimal:
+        return None
+    places = len(str(scale)) - 1  # 100 -> 2
+    most = min([99, *(getattr(m, "max_digits", None) or 99 for m in leaf.info.metadata)])
+    whole = min(15, most - places)  # digits before the point: within max_digits, and Int64
+    text = pl.col(leaf.column)
+    parts = text.str.extract_groups(rf"^([0-9]{{1,{whole}}})(?:\.([0-9]{{1,{places}}}))?$")
+    fraction = parts.struct.field("2").fill_null("").str.pad_end(places, "0")
+    scaled = parts.struct.field("1").cast(pl.Int64) * scale + fraction.cast(pl.Int64)
+    ok = parts.struct.field("1").is_not_null()
+    for op, bound in bounds(leaf.info):
+        limit = Fraction(bound) * scale
+        if limit.denominator != 1:  # a bound off the scale: every value to the validator
+            return None
+        ok = ok & OPS[op][0](scaled, pl.lit(int(limit)))
+    return ok.fill_null(False), scaled
 
 
 def _no(raw: Any) -> Any:

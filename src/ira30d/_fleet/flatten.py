@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 
 from ira30d._fleet.checks import words
-from ira30d._fleet.columns import LEVELS, Level, taken
+from ira30d._fleet.columns import LEVELS, Level, taken, taken_series
 from ira30d._fleet.runs import run_sums
 from ira30d._fleet.tables import ENTITY_SHARES, MONEY, SCHEMAS, Tables
 from ira30d._models.battery import Stage
@@ -124,11 +124,10 @@ def _values(frame: pl.DataFrame, level: Level) -> tuple[pl.DataFrame, pl.Series]
     for leaf in level.leaves:
         c = leaf.column
         present = col(_dotted(leaf.path[:-1]) + "?") if len(leaf.path) > 1 else pl.lit(True)
-        distinct = frame[c].drop_nulls().unique().to_list()
         value, changed = col(c), False
-        if distinct and frame.schema[c] != pl.Boolean:
-            known = taken(leaf, distinct)
-            if len(known) < len(distinct):
+        if frame.schema[c] != pl.Boolean and (distinct := frame[c].drop_nulls().unique()).len():
+            known = taken_series(leaf, distinct)
+            if len(known) < distinct.len():
                 wrong.append(col(c).is_not_null() & ~col(c).is_in(list(known)))
             if any(type(v) is not type(k) for k, v in known.items()):  # decimals and dates
                 value, changed = value.replace_strict(known, default=None), True
