@@ -243,8 +243,14 @@ def test_lines_the_models_read_in_order_with_their_line_numbers(tmp_path):
 def test_every_model_validator_has_its_column_wise_twin():
     """flatten.py restates the models' validators across fields; a new one must be added there
     (and here) or column-wise reading would accept what the models refuse."""
-    from ira30d._models.battery import Battery, CertifiedContent, Component, Entity, Stage
-    from ira30d._models.battery import MineralChain
+    from ira30d._models.battery import (
+        Battery,
+        CertifiedContent,
+        Component,
+        Entity,
+        MineralChain,
+        Stage,
+    )
     from ira30d._models.inputs import Buyer, Case, Msrp, Purchase, TaxYear, Vehicle
 
     found = set()
@@ -288,3 +294,13 @@ def test_results_keep_no_memory_of_the_blocks_arrow_read(tmp_path):
     gc.collect()
     assert frame.height == 50 * len(EXAMPLES)
     assert pa.total_allocated_bytes() - before < path.stat().st_size // 20
+
+
+def test_windows_line_ends_a_byte_order_mark_and_no_last_line_end(tmp_path):
+    lines = [json.dumps(c) for c in EXAMPLES]
+    path = tmp_path / "crlf.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode())  # no line end at the end
+    got = tables_of_file(path, block=5000)
+    want = to_tables(lines)
+    for name in NAMES:
+        assert getattr(got, name).equals(getattr(want, name)), name

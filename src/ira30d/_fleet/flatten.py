@@ -34,10 +34,6 @@ from ira30d._models.battery import Stage
 
 col = pl.col
 MILLION = 10**6
-BATTERY, CHAINS, STAGES, COMPONENTS, CONTAINS, ENTITIES = (
-    "vehicle.battery",
-    *(".".join(level.path) for level in LEVELS[1:]),
-)
 
 
 def _at(path: tuple[str, ...]) -> pl.Expr:

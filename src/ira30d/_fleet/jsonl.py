@@ -98,7 +98,11 @@ def byte_blocks(path: str | Path, size: int = BLOCK) -> Iterator[tuple[int, int]
     each (a leading UTF-8 byte-order mark left out; a line longer than any case may be is cut:
     its block reports it). Blocks are read where they are decided, from the file mapped in
     memory: nothing is copied to find them, and a worker process is sent two numbers."""
-    with Path(path).open("rb") as f, _mapped(f) as mm:
+    with Path(path).open("rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            return
+        mm = _mapped(f)
+    with mm:
         end = len(mm)
         start = len(BOM) if mm[: len(BOM)] == BOM else 0
         while start < end:
@@ -110,19 +114,9 @@ def byte_blocks(path: str | Path, size: int = BLOCK) -> Iterator[tuple[int, int]
             start = stop
 
 
-def _mapped(f: Any) -> Any:
-    """The open file ``f`` mapped read-only (an empty file: an empty buffer)."""
-    if os.fstat(f.fileno()).st_size == 0:
-        return _Empty()
+def _mapped(f: Any) -> mmap.mmap:
+    """The open file ``f`` (not empty) mapped read-only."""
     return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-
-
-class _Empty(bytes):
-    def __enter__(self) -> _Empty:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        return None
 
 
 class BadLine(Exception):
@@ -144,13 +138,12 @@ def block_tables(
     with Path(path).open("rb") as f:
         mm = _mapped(f)  # closed when the last view of it goes (Arrow may keep one a while)
     count = _whole(mm, start, stop)
-    ends = count - (mm[stop - 1] != NEWLINE) if count is not None else 0
     if count is not None:  # the common case: Arrow reads the block as it is
         parts, refused = _columns(memoryview(mm)[start:stop], list(range(count)), how)
         if refused:
             lines = mm[start:stop].split(b"\n")
             parts.append(_by_models([(r, r + 1, lines[r]) for r in refused], start, label))
-        return _joined(parts), ends
+        return _joined(parts), count - (mm[stop - 1] != NEWLINE)
     data = mm[start:stop]
     fast: list[bytes] = []
     fast_at: list[tuple[int, int]] = []  # (row, line in the block)
@@ -182,7 +175,7 @@ def block_tables(
 def line_error(path: str | Path, bad: BadLine, before: int, label: str) -> InputError:
     """The report of ``bad`` with its line's number in the file (``before``: the line ends in
     the blocks before its own)."""
-    with Path(path).open("rb") as f, _mapped(f) as mm:
+    with Path(path).open("rb") as f, _mapped(f) as mm:  # a line was read: not empty
         at = bad.start
         for _ in range(bad.line - 1):
             at = mm.find(b"\n", at) + 1
