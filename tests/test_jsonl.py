@@ -304,3 +304,21 @@ def test_windows_line_ends_a_byte_order_mark_and_no_last_line_end(tmp_path):
     want = to_tables(lines)
     for name in NAMES:
         assert getattr(got, name).equals(getattr(want, name)), name
+
+
+def test_any_row_of_a_json_lines_file_is_explained_from_its_own_line(tmp_path):
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n\n".join(json.dumps(c) for c in EXAMPLES) + "\n")  # blank lines between
+    result = ira30d.evaluate_fleet(path)
+    for row in (0, 5, len(EXAMPLES) - 1):
+        want = ira30d.evaluate(EXAMPLES[row]).explain()
+        assert str(result.explain(row)) == str(want)
+    with pytest.raises(ira30d.InputError, match="no case at that row"):
+        result.explain(len(EXAMPLES))
+
+
+def test_a_key_given_twice_is_read_as_the_models_read_it(tmp_path):
+    text = json.dumps(EXAMPLES[0])
+    twice = text.replace('"vin": ', '"vin": "FIRST", "vin": ', 1)
+    t = read_both(tmp_path / "twice.jsonl", [twice, text])
+    assert t.vehicles["vin"][0] == EXAMPLES[0]["vehicle"]["vin"]  # the last one, as json reads

@@ -34,7 +34,15 @@ from typing import Any, TypeVar
 import polars as pl
 
 from ira30d._common.errors import InputError
-from ira30d._fleet.jsonl import BLOCK, BadLine, block_tables, byte_blocks, line_error
+from ira30d._fleet.jsonl import (
+    BLOCK,
+    BOM,
+    BadLine,
+    block_tables,
+    byte_blocks,
+    entry,
+    line_error,
+)
 from ira30d._fleet.tables import NAMES, Tables, to_tables
 from ira30d._input import MAX_LINE_BYTES, entries, is_json_lines
 
@@ -87,13 +95,18 @@ def blocks_of_file(
 
 
 def case_tables(path: str | Path, row: int) -> Tables:
-    """The tables of row ``row`` of a case file alone (read through to it: for one row's
-    explanation)."""
-    with Path(path).open(encoding="utf-8") as f:
-        text = next(islice((_text(e) for _, e in entries(f, str(path))), row, None), None)
-    if text is None:
-        raise InputError(str(path), f"no case at row {row}", "no_such_row")
-    return to_tables([text], start=row)
+    """The tables of row ``row`` of a JSON Lines file alone, for one row's explanation: the
+    lines before it are counted, not parsed (a row is a line that is not blank)."""
+    label, ahead = str(path), row
+    with Path(path).open("rb") as f:
+        for n, raw in enumerate(f, 1):
+            raw = raw.removeprefix(BOM) if n == 1 else raw
+            if not raw.decode("utf-8", "replace").strip():  # blank: no case (as in entries)
+                continue
+            if ahead == 0:
+                return to_tables([entry(raw.rstrip(b"\r\n"), label, n)], start=row)
+            ahead -= 1
+    raise InputError(label, "no case at that row", "no_such_row")
 
 
 def json_lines(path: str | Path) -> bool:
