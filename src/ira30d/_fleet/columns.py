@@ -1,8 +1,10 @@
 """The case models read column-wise: a case's shape as an Arrow schema, its fields as levels
 (the case, and each list of items: chains, stages, components, a component's contents,
 entities), and each field's values taken as the models take them, decided once per distinct
-value by the field's own pydantic validator. Nothing here restates a field's rule: the models
-are the one home of the input's shape, bounds, vocabularies and defaults.
+value by the field's own pydantic validator. The models are the one home of the input's shape,
+bounds, vocabularies and defaults; one shortcut (:func:`plain`) reads decimals written as plain
+digits by integer arithmetic, held to the bounds read from the field, and the differential
+tests hold it to the validator.
 
 A value is *as written* when its field's validator keeps it unchanged (a code ``US``, a term
 ``lithium``, an id, a date ``2024-07-05``, a share ``0.5`` exactly on the tables' scale);
@@ -35,7 +37,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from ira30d._fleet.checks import BOUNDED, OPS, bounds
-from ira30d._fleet.tables import _Inexact, _scaled
+from ira30d._fleet.tables import OffScale, scaled
 from ira30d._models.inputs import Case
 
 # (model, field) -> the integer scale of its column in the tables (cents, ppm, watt-hours)
@@ -166,8 +168,8 @@ def taken(leaf: Leaf, values: list[Any]) -> dict[Any, Any]:
             continue
         if isinstance(value, Decimal):
             try:  # a decimal field without a scale has no column: never taken
-                out[raw] = _scaled(value, scale, where) if scale else _no(raw)
-            except _Inexact:
+                out[raw] = scaled(value, scale, where) if scale else _no(raw)
+            except OffScale:
                 continue
         elif (value.isoformat() if isinstance(value, date) else value) == raw:
             out[raw] = value  # unchanged (text, a number, a date written YYYY-MM-DD)
@@ -237,4 +239,4 @@ def plain(leaf: Leaf) -> tuple[pl.Expr, pl.Expr] | None:
 
 
 def _no(raw: Any) -> Any:
-    raise _Inexact(raw)
+    raise OffScale(raw)

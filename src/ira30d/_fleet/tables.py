@@ -62,25 +62,25 @@ class Tables:
         return cls(**{n: pl.read_parquet(d / f"{n}.parquet") for n in NAMES})
 
 
-class _Inexact(Exception):
-    pass
+class OffScale(Exception):
+    """A value finer than its column's scale (or too large for it): no exact integer."""
 
 
 LIMIT = 2**62  # a scaled value's magnitude stays below this: sums of a few fit Int64
 
 
-def _scaled(value: Decimal | None, factor: int, where: str) -> int | None:
-    """``value * factor`` as an exact integer, or :class:`_Inexact` (hot path: one exact
+def scaled(value: Decimal | None, factor: int, where: str) -> int | None:
+    """``value * factor`` as an exact integer, or :class:`OffScale` (hot path: one exact
     multiply, one truncation, one comparison; the input models bound every value's size)."""
     if value is None:
         return None
     try:
-        scaled = multiply(value, factor)  # exact or refused (see _common/exact.py)
+        product = multiply(value, factor)  # exact or refused (see _common/exact.py)
     except decimal.Inexact:  # more digits than exact arithmetic holds: not on this scale
-        raise _Inexact(f"{where}: {value} does not fit the fleet tables' scale") from None
-    whole = int(scaled)  # truncates: equal to ``scaled`` only when nothing was cut
-    if whole != scaled or not -LIMIT < whole < LIMIT:
-        raise _Inexact(f"{where}: {value} does not fit the fleet tables' scale (1/{factor})")
+        raise OffScale(f"{where}: {value} does not fit the fleet tables' scale") from None
+    whole = int(product)  # truncates: equal to ``product`` only when nothing was cut
+    if whole != product or not -LIMIT < whole < LIMIT:
+        raise OffScale(f"{where}: {value} does not fit the fleet tables' scale (1/{factor})")
     return whole
 
 
@@ -98,7 +98,7 @@ def to_tables(cases: Iterable[Any], start: int = 0, rows: Iterable[int] | None =
             why = "; ".join(exc.lines()) if isinstance(exc, InputError) else str(exc)
             out["vehicles"].append({"row": i, "error": why})
             continue
-        except _Inexact as exc:
+        except OffScale as exc:
             out["vehicles"].append({"row": i, "case_id": case.id, "error": str(exc)})
             continue
         for n in NAMES:
@@ -130,11 +130,11 @@ def _rows(i: int, c: Case) -> dict[str, list[Any]]:
     }
     for part in MONEY:
         row[f"msrp_{part}_cents"] = (
-            _scaled(getattr(v.msrp, part), 100, f"vehicle.msrp.{part}") if v.msrp else None
+            scaled(getattr(v.msrp, part), 100, f"vehicle.msrp.{part}") if v.msrp else None
         )
     if b is not None:
         row.update(
-            capacity_wh=_scaled(b.capacity_kwh, 1000, "vehicle.battery.capacity_kwh"),
+            capacity_wh=scaled(b.capacity_kwh, 1000, "vehicle.battery.capacity_kwh"),
             externally_rechargeable=b.externally_rechargeable,
             impracticable_to_trace_election=b.impracticable_to_trace_election,
             has_chains=b.mineral_chains is not None,
@@ -142,8 +142,8 @@ def _rows(i: int, c: Case) -> dict[str, list[Any]]:
         )
     if cert is not None:
         row.update(
-            cert_critical_minerals_ppm=_scaled(cert.critical_minerals_share, 10**6, "certified"),
-            cert_battery_components_ppm=_scaled(cert.battery_components_share, 10**6, "certified"),
+            cert_critical_minerals_ppm=scaled(cert.critical_minerals_share, 10**6, "certified"),
+            cert_battery_components_ppm=scaled(cert.battery_components_share, 10**6, "certified"),
             cert_feoc_compliant_components=cert.feoc_compliant_components,
             cert_feoc_compliant_minerals=cert.feoc_compliant_minerals,
             cert_method=cert.method,
@@ -157,11 +157,11 @@ def _rows(i: int, c: Case) -> dict[str, list[Any]]:
         ty = getattr(c.buyer, f"{year}_year") if c.buyer else None
         if ty is not None:
             row[f"{year}_status"] = ty.filing_status
-            row[f"{year}_magi_cents"] = _scaled(ty.magi, 100, f"buyer.{year}_year.magi")
+            row[f"{year}_magi_cents"] = scaled(ty.magi, 100, f"buyer.{year}_year.magi")
     out: dict[str, list[Any]] = {n: [] for n in NAMES}  # each item a tuple, in SCHEMAS' order
     out["vehicles"].append(row)
     for k, ch in enumerate(b.mineral_chains or [] if b else []):
-        value = _scaled(ch.value, 100, f"chain {ch.id}")
+        value = scaled(ch.value, 100, f"chain {ch.id}")
         out["chains"].append((i, k, ch.id, ch.mineral, ch.material, value))
         out["stages"] += [
             (
@@ -171,12 +171,12 @@ def _rows(i: int, c: Case) -> dict[str, list[Any]]:
                 s.activity,
                 s.country,
                 s.entity,
-                _scaled(s.share, 10**6, f"chain {ch.id} share"),
+                scaled(s.share, 10**6, f"chain {ch.id} share"),
             )
             for j, s in enumerate(ch.stages)
         ]
     for k, co in enumerate(b.components or [] if b else []):
-        value = _scaled(co.value, 100, f"component {co.id}")
+        value = scaled(co.value, 100, f"component {co.id}")
         out["components"].append((i, k, co.id, co.kind, value, co.country, co.entity))
         out["contains"] += [(i, k, x) for x in co.contains]
     for k, e in enumerate(b.entities if b else []):
@@ -190,7 +190,7 @@ def _rows(i: int, c: Case) -> dict[str, list[Any]]:
                 e.principal_place_of_business,
                 e.effective_control_license,
                 e.designated,
-                *(_scaled(getattr(e, f"government_{x}_share"), 10**6, e.id) for x in ENTITY_SHARES),
+                *(scaled(getattr(e, f"government_{x}_share"), 10**6, e.id) for x in ENTITY_SHARES),
             )
         )
     return out
