@@ -322,3 +322,25 @@ def test_a_key_given_twice_is_read_as_the_models_read_it(tmp_path):
     twice = text.replace('"vin": ', '"vin": "FIRST", "vin": ', 1)
     t = read_both(tmp_path / "twice.jsonl", [twice, text])
     assert t.vehicles["vin"][0] == EXAMPLES[0]["vehicle"]["vin"]  # the last one, as json reads
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"id": "full_credit_2024"', '"id": "full\tcredit"'),  # a raw tab inside a string
+        ('"id": "full_credit_2024"', '"id": "full\x01credit"'),  # a raw control character
+        ('"model_year": 2024', '"model_year": 02024'),  # a leading zero
+        ('"model_year": 2024', '"model_year": +2024'),
+        ('"model_year": 2024', "'model_year': 2024"),  # single quotes
+        ("}", ",}"),  # a trailing comma
+    ],
+)
+def test_a_line_python_does_not_read_as_json_is_reported_with_its_number(tmp_path, old, new):
+    """Arrow's JSON reader and Python's agree on what is not JSON; the line is reported."""
+    text = json.dumps(EXAMPLES[0])
+    bad = text[::-1].replace(old[::-1], new[::-1], 1)[::-1]  # the last one
+    assert bad != text
+    path = tmp_path / "bad.jsonl"
+    path.write_text(text + "\n" + bad + "\n")
+    with pytest.raises(ira30d.InputError, match="line 2: invalid JSON"):
+        tables_of_file(path)
