@@ -213,7 +213,8 @@ def _entry_or_bad(raw: bytes, label: str, n: int, start: int) -> str | None:
 def _whole(mm: Any, start: int, stop: int) -> int | None:
     """The number of lines in bytes ``start:stop`` when every one is read column-wise (no blank
     line either), else ``None``: a look at the whole block, then one at each line's start."""
-    if np.frombuffer(mm, np.uint8, stop - start, start).max(initial=0) > 127:
+    block = np.frombuffer(mm, np.uint8, stop - start, start)  # not copied
+    if block.size and int(np.max(block)) > 127:
         return None  # not plain ASCII
     if mm.find(b"\\", start, stop) >= 0 or _nulled(mm, start, stop):
         return None
