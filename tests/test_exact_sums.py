@@ -4,6 +4,7 @@ of 0.4999... with 29 nines counted as 50% and met the 50% value-added test). Eac
 sits a hair on the failing side of a boundary; its twin sits on it and passes."""
 
 import copy
+import json
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -178,3 +179,41 @@ def test_a_zero_written_with_a_huge_exponent_is_just_zero():
     assert [(f.id, f.status) for f in d.findings] == [(f.id, f.status) for f in p.findings]
     assert d.finding("critical_minerals").line_items == p.finding("critical_minerals").line_items
     assert len(d.to_json()) < 100_000
+
+
+@pytest.mark.parametrize(
+    ("base", "expected"), [("76500", "met"), ("76500.0000000000001", "not_met")]
+)
+def test_a_json_number_keeps_digits_a_binary_float_drops(base, expected):
+    """Found 2026-11-27: JSON text went through pydantic's JSON reader, which reads a number as a
+    binary float, so a price a hair over the cap (76,500.0000000000001 + 3,500 of options) read
+    76,500 and met the $80,000 cap. Written as a JSON number, not a string, it keeps its digits."""
+    text = json.dumps(ira30d.example("full_credit_2024"))
+    text = text.replace('"base": "54995"', f'"base": {base}')
+    assert f'"base": {base}' in text
+    d = ira30d.evaluate(text)
+    assert d.finding("msrp_cap").status == expected
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"), [("0.5", "met"), ("0.49999999999999999", "not_met")]
+)
+def test_a_json_number_share_a_hair_under_the_value_added_test_does_not_meet_it(share, expected):
+    """The same share written as a JSON number (17 digits: a binary float reads it as 0.5)."""
+    text = json.dumps(battery_case(mineral_chains=[chain("li", "1000", "__SHARE__")]))
+    text = text.replace('"__SHARE__"', share)
+    d = ira30d.evaluate(text, method="value_added_50")
+    assert d.finding("critical_minerals").status == expected
+
+
+def test_batches_read_json_numbers_exactly_too(tmp_path):
+    """The batch reader and its pool of shared batteries read case text themselves."""
+    text = json.dumps(battery_case(mineral_chains=[chain("li", "1000", "__SHARE__")]))
+    path = tmp_path / "cases.jsonl"
+    path.write_text(2 * (text.replace('"__SHARE__"', "0.49999999999999999") + "\n"))
+    results = list(ira30d.evaluate_many(path, method="value_added_50"))
+    assert [d.finding("critical_minerals").status for d in results] == ["not_met", "not_met"]
+    assert [
+        c["vehicle"]["battery"]["mineral_chains"][0]["stages"][0]["share"]
+        for c in ira30d.read_cases(path)
+    ] == [Decimal("0.49999999999999999")] * 2

@@ -7,7 +7,6 @@ cases (each worker builds its own rule set from the pickled recipe).
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import operator
 from collections import deque
@@ -21,6 +20,7 @@ from ira30d._common.errors import InputError
 from ira30d._determination.records import Determination
 from ira30d._failures import CaseFailure, decide_entry
 from ira30d._input import entries
+from ira30d._models.parse import json_value
 from ira30d._pool import BatteryPool
 from ira30d._progress import Progress, count_cases
 from ira30d._ruleset import RuleSet
@@ -41,7 +41,7 @@ def read_cases(source: Any) -> Iterator[Any]:
     for _, case in _entries(source):
         if isinstance(case, InputError):
             raise case
-        yield json.loads(case) if text and isinstance(case, (str, bytes)) else case
+        yield json_value(case) if text and isinstance(case, (str, bytes)) else case
 
 
 def _entries(source: Any) -> Iterator[tuple[int | None, Any]]:

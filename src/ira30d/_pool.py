@@ -19,7 +19,6 @@ True
 
 from __future__ import annotations
 
-import json
 import pickle
 from collections.abc import Mapping
 from typing import Any
@@ -28,7 +27,7 @@ from pydantic import ValidationError
 
 from ira30d._models.battery import Battery
 from ira30d._models.inputs import Case
-from ira30d._models.parse import parse_case
+from ira30d._models.parse import json_value, parse_case
 
 
 class BatteryPool:
@@ -47,10 +46,7 @@ class BatteryPool:
         if isinstance(raw, (str, bytes)):
             if not self.active:
                 return parse_case(raw)
-            try:
-                data: Any = json.loads(raw)
-            except ValueError:
-                return parse_case(raw)  # the error for invalid JSON
+            data: Any = json_value(raw)  # numbers exact; invalid JSON raises as parse_case does
         else:
             data = raw
         vehicle: Any = data.get("vehicle") if type(data) is dict else None
