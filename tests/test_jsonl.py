@@ -344,3 +344,22 @@ def test_a_line_python_does_not_read_as_json_is_reported_with_its_number(tmp_pat
     path.write_text(text + "\n" + bad + "\n")
     with pytest.raises(ira30d.InputError, match="line 2: invalid JSON"):
         tables_of_file(path)
+
+
+def test_the_command_line_reads_in_threads_what_reads_column_wise(tmp_path):
+    """Decimals written as JSON numbers send every block to the models, which read faster in
+    two worker processes; a file read column-wise reads faster in threads of one."""
+    import argparse
+
+    from ira30d._cli_fleet import _processes
+    from ira30d._fleet.jsonl import reads_column_wise
+
+    text = json.dumps(EXAMPLES[0])
+    numbers = text.replace('"base": "54995"', '"base": 54995')
+    for name, line, columns in (("text", text, True), ("numbers", numbers, False)):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("\n" + line + "\n")
+        assert reads_column_wise(path) is columns
+        args = argparse.Namespace(source=str(path), processes=None)
+        assert _processes(args) == (1 if columns else 2)
+        assert _processes(argparse.Namespace(source=str(path), processes=3)) == 3

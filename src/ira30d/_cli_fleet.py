@@ -104,12 +104,15 @@ def run_fleet(args: argparse.Namespace) -> int:
 
 
 def _processes(args: argparse.Namespace) -> int:
-    """The worker processes asked for; by default none for JSON Lines (read column-wise in
+    """The worker processes asked for; by default none for JSON Lines read column-wise (in
     threads: faster than processes, which send blocks and tables back and forth) and two for
-    any other case file (read case by case by the models)."""
+    any other case file, or JSON Lines whose first case the models must read (decimals written
+    as JSON numbers, say): the models read faster in two processes."""
     if args.processes is not None:
         return int(args.processes)
     from ira30d._fleet.ingest import json_lines
+    from ira30d._fleet.jsonl import reads_column_wise
 
     source = Path(args.source)
-    return 1 if source.is_file() and json_lines(source) else 2
+    columns = source.is_file() and json_lines(source) and reads_column_wise(source)
+    return 1 if columns else 2

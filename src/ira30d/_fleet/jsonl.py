@@ -172,6 +172,21 @@ def block_tables(
     return _joined(parts), data.count(b"\n")
 
 
+def reads_column_wise(path: str | Path) -> bool:
+    """Is the file's first case read column-wise? (If not, as with decimals written as JSON
+    numbers, its cases likely go to the models, which read faster in worker processes.)"""
+    with Path(path).open("rb") as f:
+        for raw in iter(lambda: f.readline(MAX_LINE_BYTES + 1), b""):
+            line = raw.removeprefix(BOM).strip(BLANK)
+            if not line:
+                continue
+            if not line.isascii() or b"\\" in line or _nulled(line):
+                return False
+            parts, refused = _columns(line, [0], _READ_ALONE)
+            return bool(parts) and not refused
+    return False
+
+
 def line_error(path: str | Path, bad: BadLine, before: int, label: str) -> InputError:
     """The report of ``bad`` with its line's number in the file (``before``: the line ends in
     the blocks before its own)."""
