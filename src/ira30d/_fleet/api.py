@@ -187,16 +187,10 @@ def _batches(blocks: Iterator[Tables], size: int) -> Iterator[Tables]:
         held.append(t)
         count += t.vehicles.height
         if count >= size:
-            yield _joined(held)
+            yield Tables.joined(held)
             held, count = [], 0
     if held:
-        yield _joined(held)
-
-
-def _joined(parts: list[Tables]) -> Tables:
-    if len(parts) == 1:
-        return parts[0]
-    return Tables(**{n: pl.concat([getattr(p, n) for p in parts]) for n in NAMES})
+        yield Tables.joined(held)
 
 
 def compare_fleet(

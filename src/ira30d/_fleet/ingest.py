@@ -1,11 +1,12 @@
 """A case file to fleet tables, across processes when asked. JSON Lines is read a block of lines
 at a time (``_fleet/jsonl.py``: column-wise where it can be, by the models where not); a JSON
 array or a pretty-printed object by the one reader of case files (``_input.entries``), in chunks
-of case texts the models read. Blocks or chunks go to worker processes, whose tables come back
-in order and are put together. Workers import the main script again, as ``multiprocessing``
-does: a script needs its ``if __name__ == "__main__":`` guard, so the library reads in one
-process unless told (``processes``); the command line uses two. A file of one block or chunk,
-and a script read from stdin (which workers cannot import), are read in this process.
+of case texts the models read. Blocks go to two threads, or blocks or chunks to worker
+processes, whose tables come back in order and are put together. Workers import the main script
+again, as ``multiprocessing`` does: a script needs its ``if __name__ == "__main__":`` guard, so
+the library uses processes only when told (``processes``); the command line uses two for a file
+the models read (see ``_cli_fleet._processes``). A file of one block or chunk, and a script read
+from stdin (which workers cannot import), are read in this process.
 
 A line that is not JSON stops the reading with its :class:`InputError` (file and line), as
 ``ira30d evaluate`` reports it; a case that is not valid becomes its vehicle row's ``error``.
@@ -63,9 +64,7 @@ def tables_of_file(
         starts = count(0, chunk)
         tasks = lambda: ((texts, next(starts)) for texts in _chunks(path, chunk))  # noqa: E731
         parts = list(_in_order(_tables, tasks, processes))
-    if len(parts) == 1:
-        return parts[0]
-    return Tables(**{n: pl.concat([getattr(p, n) for p in parts]) for n in NAMES})
+    return Tables.joined(parts)
 
 
 def blocks_of_file(

@@ -33,14 +33,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import polars as pl
 import pyarrow as pa
 import pyarrow.json as pj
 
 from ira30d._common.errors import InputError
 from ira30d._fleet.columns import LEVELS, SCHEMA
 from ira30d._fleet.flatten import flatten
-from ira30d._fleet.tables import NAMES, SCHEMAS, Tables, to_tables
+from ira30d._fleet.tables import Tables, to_tables
 from ira30d._input import MAX_LINE_BYTES, line_entry
 
 BLOCK = 32 << 20  # bytes of lines read at once (about 5,400 benchmark cases)
@@ -143,7 +142,7 @@ def block_tables(
         if refused:
             lines = mm[start:stop].split(b"\n")
             parts.append(_by_models([(r, r + 1, lines[r]) for r in refused], start, label))
-        return _joined(parts), count - (mm[stop - 1] != NEWLINE)
+        return Tables.joined(parts, ordered=True), count - (mm[stop - 1] != NEWLINE)
     data = mm[start:stop]
     fast: list[bytes] = []
     fast_at: list[tuple[int, int]] = []  # (row, line in the block)
@@ -169,7 +168,7 @@ def block_tables(
     slow += [(r, by_row[r][0][1], by_row[r][1]) for r in refused]
     if slow:
         parts.append(_by_models(sorted(slow), start, label))
-    return _joined(parts), data.count(b"\n")
+    return Tables.joined(parts, ordered=True), data.count(b"\n")
 
 
 def reads_column_wise(path: str | Path) -> bool:
@@ -264,20 +263,3 @@ def _by_models(slow: list[tuple[int, int, bytes]], start: int, label: str) -> Ta
     as given; a line that is not JSON raises :class:`BadLine` (``start``: the block's)."""
     texts = [_entry_or_bad(raw, label, n, start) for _, n, raw in slow]
     return to_tables(texts, rows=[r for r, _, _ in slow])
-
-
-def _joined(parts: list[Tables]) -> Tables:
-    if len(parts) == 1:
-        return parts[0]
-    if not parts:
-        return to_tables([])
-    keys = {
-        n: [c for c in SCHEMAS[n] if c in ("row", "chain", "stage", "component", "entity")]
-        for n in NAMES
-    }
-    return Tables(
-        **{
-            n: pl.concat([getattr(p, n) for p in parts]).sort(keys[n], maintain_order=True)
-            for n in NAMES
-        }
-    )

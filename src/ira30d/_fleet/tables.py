@@ -61,6 +61,26 @@ class Tables:
         d = Path(directory)
         return cls(**{n: pl.read_parquet(d / f"{n}.parquet") for n in NAMES})
 
+    @classmethod
+    def joined(cls, parts: list[Tables], ordered: bool = False) -> Tables:
+        """``parts`` (tables of the same fleet) one after the other; ``ordered``: sorted by
+        vehicle and item position (for parts whose rows interleave).
+
+        >>> import ira30d
+        >>> a = to_tables([ira30d.example("full_credit_2024")], start=0)
+        >>> b = to_tables([ira30d.example("over_msrp_cap")], start=1)
+        >>> Tables.joined([b, a], ordered=True).vehicles["case_id"].to_list()
+        ['full_credit_2024', 'over_msrp_cap']
+        """
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return to_tables([])
+        out = {n: pl.concat([getattr(p, n) for p in parts]) for n in NAMES}
+        if ordered:
+            out = {n: f.sort(KEYS[n], maintain_order=True) for n, f in out.items()}
+        return cls(**out)
+
 
 class OffScale(Exception):
     """A value finer than its column's scale (or too large for it): no exact integer."""
@@ -276,4 +296,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "designated": B,
         **{f"government_{s}_ppm": I64 for s in ENTITY_SHARES},
     },
+}
+# each table's key: the vehicle and the item's positions
+KEYS = {
+    n: [c for c in SCHEMAS[n] if c in ("row", "chain", "stage", "component", "entity")]
+    for n in NAMES
 }
