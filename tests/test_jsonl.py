@@ -228,7 +228,7 @@ def test_rules_across_fields_are_kept(tmp_path):
     assert "a buyer needs a purchase" in one(tmp_path, buyer_alone).vehicles["error"][0]
 
 
-def test_lines_the_models_read_in_order_with_their_line_numbers(tmp_path):
+def test_two_objects_on_a_line_or_text_not_utf8_stop_the_reading_with_its_line(tmp_path):
     lines = [json.dumps(c) for c in EXAMPLES]
     lines.insert(3, '{"vehicle": {"vin": "A"}} {"vehicle": {"vin": "B"}}')  # two objects
     path = tmp_path / "two.jsonl"
