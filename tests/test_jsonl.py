@@ -363,3 +363,27 @@ def test_the_command_line_reads_in_threads_what_reads_column_wise(tmp_path):
         args = argparse.Namespace(source=str(path), processes=None)
         assert _processes(args) == (1 if columns else 2)
         assert _processes(argparse.Namespace(source=str(path), processes=3)) == 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(
+        st.one_of(
+            st.from_regex(r"\A-?[0-9]{0,19}(\.[0-9]{0,8})?([eE][+-]?[0-9]{1,2})?\Z"),
+            st.text(alphabet="0123456789.-+eE _", max_size=12),
+        ),
+        min_size=1,
+        max_size=20,
+        unique=True,
+    )
+)
+def test_plain_digits_are_taken_as_the_fields_validator_takes_them(texts):
+    """The shortcut for decimals written as plain digits gives each value what the field's
+    validator and the tables' scaling give it, for every decimal field."""
+    from ira30d._fleet.columns import LEVELS, plain, taken, taken_series
+
+    for level in LEVELS:
+        for leaf in level.leaves:
+            if plain(leaf) is not None:
+                by_validator = taken(leaf, texts)
+                assert taken_series(leaf, pl.Series(leaf.column, texts)) == by_validator, leaf
