@@ -35,7 +35,7 @@ def generate(n: int, out: Path, seed: int = 30) -> None:
     import polars as pl
     import pyarrow.parquet as pq
 
-    from ira30d._fleet.tables import SCHEMAS
+    from ira30d._fleet.layout import SCHEMAS
 
     out.mkdir(parents=True, exist_ok=True)
     writers: dict[str, pq.ParquetWriter] = {}

@@ -17,7 +17,8 @@ from typing import Any
 
 import polars as pl
 
-from ira30d._fleet.tables import ENTITY_SHARES, MONEY, NAMES, Tables
+from ira30d._fleet.layout import ENTITY_SHARES, MONEY, NAMES
+from ira30d._fleet.tables import Tables
 
 PURCHASE = (
     "binding_contract_date",

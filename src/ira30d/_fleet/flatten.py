@@ -28,8 +28,9 @@ import polars as pl
 
 from ira30d._fleet.checks import words
 from ira30d._fleet.columns import LEVELS, Level, taken, taken_series
+from ira30d._fleet.layout import ENTITY_SHARES, MONEY, SCHEMAS
 from ira30d._fleet.runs import run_sums
-from ira30d._fleet.tables import ENTITY_SHARES, MONEY, SCHEMAS, Tables
+from ira30d._fleet.tables import Tables
 from ira30d._models.battery import Stage
 
 col = pl.col

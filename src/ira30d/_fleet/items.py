@@ -18,7 +18,8 @@ import polars as pl
 
 from ira30d._common.errors import InputError
 from ira30d._fleet.checks import check_values
-from ira30d._fleet.tables import NAMES, SCHEMAS, Tables
+from ira30d._fleet.layout import NAMES, SCHEMAS
+from ira30d._fleet.tables import Tables
 
 col = pl.col
 SPAN = 1024  # item positions per vehicle in a key (a battery has at most 500 chains or components)

@@ -47,11 +47,16 @@ BOM = b"\xef\xbb\xbf"
 NEWLINE = ord("\n")
 # str.strip()'s ASCII whitespace (bytes.strip() knows fewer): a line of only these is blank
 BLANK = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
-_DEFAULTED = sorted(
-    {leaf.name for lv in LEVELS for leaf in lv.leaves if leaf.default is not None}
-    | {lv.path[-1] for lv in LEVELS[1:] if lv.info is not None and lv.info.default is not None}
-)
-_DEFAULTED_KEYS = {n.encode() for n in _DEFAULTED}
+# keys of fields whose default is not null: a null there is not the same as leaving it out
+_DEFAULTED_KEYS = {
+    name.encode()
+    for name in {leaf.name for lv in LEVELS for leaf in lv.leaves if leaf.default is not None}
+    | {
+        lv.path[-1]
+        for lv in LEVELS[1:]
+        if lv.info is not None and not lv.info.is_required() and lv.info.default is not None
+    }
+}
 _SPACE = b" \t\r\n"  # JSON's white space
 
 
