@@ -206,7 +206,7 @@ def test_line_items_are_built_when_read_and_the_cache_keeps_no_battery():
     rs = ira30d.RuleSet.load(backend="python")
     d = rs.evaluate(ira30d.example("unknown_supplier_2024"))
     gc.collect()
-    assert rs._measurer._batteries == {}
+    assert len(rs._measurer._batteries) == 0
     lazy = [f.line_items for f in d.findings if isinstance(f.line_items, LazyItems)]
     assert len(lazy) == 3 and all(i._items is None for i in lazy)  # MSRP, components, FEOC
     text = d.explain()

@@ -11,7 +11,6 @@ transition election (with and without it).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
@@ -30,6 +29,7 @@ from ira30d._determination.verdict import Decision
 from ira30d._law.book import RuleBook
 from ira30d._law.countries import Countries
 from ira30d._measures.measured import Measured
+from ira30d._models.canonical import input_hash
 from ira30d._models.inputs import Case
 
 
@@ -75,7 +75,7 @@ def assemble(
             ruleset_hash=book.digest,
             countries=countries.name,
             countries_hash=countries.hash,
-            input_hash=hashlib.sha256(case.model_dump_json().encode()).hexdigest(),
+            input_hash=input_hash(case),
             backend=backend,
         ),
         _later=lambda: {"facts": dict(facts_text())},

@@ -17,14 +17,13 @@ supply it. The content shares are in :mod:`._sourcing`, the supplier tests in :m
 from __future__ import annotations
 
 import bisect
-import functools
-import weakref
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
 from ira30d._common.errors import InputError
 from ira30d._common.frozen import LazyItems
+from ira30d._common.identity import ByObject
 from ira30d._law.book import RuleBook
 from ira30d._law.countries import Countries
 from ira30d._measures import battery, purchase
@@ -49,9 +48,7 @@ class Measurer:
         #   battery object; an entry is dropped when its battery is garbage collected (weakref).
         self._at: dict[date | None, dict[str, Any]] = {}
         self._lists_at: dict[tuple[tuple[str, ...], date], dict[str, tuple[str, Any]]] = {}
-        self._batteries: dict[
-            int, tuple[weakref.ref[Battery], dict[tuple[int, str], Measured]]
-        ] = {}
+        self._batteries: ByObject[dict[tuple[int, str], Measured]] = ByObject()
         # every date on which a parameter value or a country membership changes: between two of
         # them all a battery measure reads is constant, so its result can be reused
         changes = {d for p in book.parameters.values() for d in p.starts}
@@ -174,18 +171,15 @@ class Measurer:
         one design: :class:`BatteryPool` hands equal batteries one object). An entry lives as long
         as its battery. Line items are shared between such determinations: read them, do not
         change them."""
-        entry = self._batteries.get(id(b))
-        if entry is None or entry[0]() is not b:
-            ref = weakref.ref(b, functools.partial(_forget, self._batteries, id(b)))
-            entry = self._batteries[id(b)] = (ref, {})
+        parts = self._batteries.get(b, dict)
         key = (bisect.bisect_right(self._changes, on), method)
-        part = entry[1].get(key)
+        part = parts.get(key)
         if part is None:
             part = Measured({}, method=method, on=on)
             battery.critical_minerals(self, b, part, on)
             battery.components(self, b, part, on)
             battery.foreign_entities(self, b, part, on)
-            entry[1][key] = part  # its line items are read-only, built when first read
+            parts[key] = part  # its line items are read-only, built when first read
         return part
 
     def critical_mineral_content(
@@ -193,10 +187,3 @@ class Measurer:
     ) -> tuple[Fraction, LazyItems]:
         """Qualifying critical mineral content and one line item per procurement chain."""
         return battery.critical_mineral_content(self, b, on, method)
-
-
-def _forget(cache: dict[int, Any], key: int, ref: weakref.ref[Any]) -> None:
-    """A battery died: drop its cached measures (unless its address already holds a new entry)."""
-    entry = cache.get(key)
-    if entry is not None and entry[0] is ref:
-        del cache[key]

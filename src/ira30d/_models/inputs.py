@@ -9,8 +9,9 @@ Decimal('1500')
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_serializer, model_validator
 
 from ira30d._models.battery import Battery
 from ira30d._models.types import (
@@ -23,6 +24,9 @@ from ira30d._models.types import (
     _Model,
     _Str,
 )
+
+BATTERY_MARK = "\x00battery\x00"  # JSON text: "\u0000battery\u0000"
+MARKED: dict[str, Any] = {"battery": "marked"}  # the serialization context asking for the marker
 
 
 class Msrp(_Model):
@@ -86,6 +90,15 @@ class Vehicle(_Model):
     battery: Battery | None = Field(
         None, description="The traction battery: capacity (kWh) and provenance."
     )
+
+    @field_serializer("battery", mode="wrap", when_used="json")
+    def _battery_json(self, battery, nxt, info):  # type: ignore[no-untyped-def]
+        """The battery's JSON; asked with ``MARKED`` as context, the marker that stands for it
+        (``_models/canonical.py`` puts the battery's own JSON, made once, in its place). Not
+        annotated: pydantic then keeps the field's own schema for serialization."""
+        if battery is not None and info.context is MARKED:
+            return BATTERY_MARK
+        return nxt(battery)
 
 
 class Purchase(_Model):
