@@ -95,13 +95,17 @@ class MineralChain(_Model):
 
     @model_validator(mode="after")
     def _shares_within_whole(self) -> MineralChain:
-        totals: dict[str, Decimal] = {}
-        for j, s in enumerate(self.stages):  # exact: a sum a hair over 1 must not round to 1
-            if s.share and s.share.as_tuple().exponent < -PLACES:  # type: ignore[operator]
+        stages = self.stages
+        for j, s in enumerate(stages):
+            if s.share.as_tuple().exponent < -PLACES and s.share:  # type: ignore[operator]
                 raise ValueError(
                     f"stages[{j}].share: no more than {PLACES} decimal places "
                     "(exact arithmetic stays small)"
                 )
+        if len({s.activity for s in stages}) == len(stages):
+            return self  # one stage per activity: each share is at most 1 (its field's bound)
+        totals: dict[str, Decimal] = {}
+        for s in stages:  # exact: a sum a hair over 1 must not round to 1
             totals[s.activity] = add(totals.get(s.activity, Decimal(0)), s.share)
         over = {a: t for a, t in totals.items() if t > 1}
         if over:
