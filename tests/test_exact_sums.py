@@ -217,3 +217,21 @@ def test_batches_read_json_numbers_exactly_too(tmp_path):
         c["vehicle"]["battery"]["mineral_chains"][0]["stages"][0]["share"]
         for c in ira30d.read_cases(path)
     ] == [Decimal("0.49999999999999999")] * 2
+
+
+@pytest.mark.parametrize("layout", ["array", "pretty"])
+def test_case_files_read_whole_pass_each_case_on_as_written(tmp_path, layout):
+    """Found 2026-11-27: a JSON array file, or one pretty-printed case, was parsed whole by
+    ``json`` (numbers through a binary float) and each case written back as text: a share of
+    0.49999999999999999 came out as 0.5 and met the 50% value-added test."""
+    text = json.dumps(battery_case(mineral_chains=[chain("li", "1000", "__SHARE__")]), indent=2)
+    text = text.replace('"__SHARE__"', "0.49999999999999999")
+    path = tmp_path / "cases.json"
+    path.write_text(f"[\n{text} ,\n {text}\n]\n" if layout == "array" else text)
+    results = list(ira30d.evaluate_many(path, method="value_added_50"))
+    assert {d.finding("critical_minerals").status for d in results} == {"not_met"}
+    shares = [
+        c["vehicle"]["battery"]["mineral_chains"][0]["stages"][0]["share"]
+        for c in ira30d.read_cases(path)
+    ]
+    assert shares == [Decimal("0.49999999999999999")] * len(results)

@@ -5,6 +5,8 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ira30d
 from ira30d._cli import main
@@ -102,3 +104,22 @@ def test_cli_conventions():
         f"{sys.executable} -m ira30d demo | head -1", shell=True, capture_output=True, text=True
     )
     assert pipe.stdout.startswith("1FTVW1EL0PWG00001") and pipe.stderr == ""
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200)
+@given(st.lists(_JSON, max_size=5), st.sampled_from([None, 0, 2]), st.sampled_from([",", " ,\n "]))
+def test_an_array_file_passes_each_item_on_as_its_own_text(items, indent, comma):
+    """Each item of a JSON array file is handed on as the text written for it (any spacing)."""
+    from ira30d._input import _items
+
+    text = "[" + comma.join(json.dumps(i, indent=indent) for i in items) + " ]"
+    assert [json.loads(t) for t in _items(text)] == items

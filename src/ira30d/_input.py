@@ -3,9 +3,9 @@ from a path or a text stream, a UTF-8 byte-order mark accepted. Every path that 
 batch API, the CLI with or without ``--processes``, stdin) reads them here.
 
 JSON Lines is streamed a line at a time; an array or a single object is parsed whole. Each case
-comes as its JSON text with its line (``entries``), so a batch goes on past a line that is not
-JSON (that line's entry is its :class:`InputError`). A problem with the whole input (empty, not
-UTF-8, an array that does not parse, too large) is raised at once.
+comes as its JSON text exactly as written, with its line (``entries``), so a batch goes on past
+a line that is not JSON (that line's entry is its :class:`InputError`). A problem with the whole
+input (empty, not UTF-8, an array that does not parse, too large) is raised at once.
 
 >>> import io
 >>> def texts(text, label):
@@ -13,7 +13,7 @@ UTF-8, an array that does not parse, too large) is raised at once.
 >>> texts('\\ufeff{"id": "a"}\\n\\n{"id": "b"}\\n', "cases.jsonl")
 ['{"id": "a"}', '{"id": "b"}']
 >>> texts('{\\n  "id": "pretty"\\n}\\n', "case.json")
-['{"id": "pretty"}']
+['{\\n  "id": "pretty"\\n}']
 >>> texts('[{"id": "x"}, {"id": "y"}]', "cases.json")
 ['{"id": "x"}', '{"id": "y"}']
 >>> texts('{"id": "a"}\\n{"id": ', "broken.jsonl")[1]
@@ -23,6 +23,7 @@ UTF-8, an array that does not parse, too large) is raised at once.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -75,9 +76,11 @@ def _split(head: str, stream: TextIO, label: str) -> Iterator[Entry]:
                 "(one case a line), which is read a line at a time",
                 "too_large",
             )
-        whole = _parse(text, label, 1)
-        for case in whole if isinstance(whole, list) else [whole]:
-            yield None, json.dumps(case)
+        whole = _parse(text, label, 1)  # a problem is reported for the whole input, with its line
+        if isinstance(whole, list):
+            yield from ((None, case) for case in _items(text))
+        else:
+            yield None, text.strip()
         return
     for n, line in enumerate(_chain(head, stream), 1):
         if (entry := line_entry(line, label, n)) is not None:
@@ -112,6 +115,31 @@ def is_json_lines(first: str) -> bool:
     (True, False, False)
     """
     return first.lstrip()[:1] == "{" and _complete(first)
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
+_DECODER = json.JSONDecoder()
+
+
+def _items(text: str) -> Iterator[str]:
+    """The text of each item of the JSON array ``text`` (already parsed: it is valid JSON),
+    exactly as written. Passed on as written, never parsed and written again: ``json`` reads a
+    number through a binary float, and a share of ``0.49999999999999999`` would be written back
+    as ``0.5``.
+
+    >>> list(_items('[ {"share": 0.49999999999999999} ,{"id": "b"}]'))
+    ['{"share": 0.49999999999999999}', '{"id": "b"}']
+    """
+    at = _SPACE.match(text, text.index("[") + 1).end()
+    if text[at] == "]":
+        return
+    while True:
+        _, end = _DECODER.raw_decode(text, at)
+        yield text[at:end]
+        at = _SPACE.match(text, end).end()
+        if text[at] == "]":
+            return
+        at = _SPACE.match(text, at + 1).end()  # past the comma
 
 
 def _chain(first: str, stream: TextIO) -> Iterator[str]:
