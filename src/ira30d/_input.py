@@ -130,16 +130,22 @@ def _items(text: str) -> Iterator[str]:
     >>> list(_items('[ {"share": 0.49999999999999999} ,{"id": "b"}]'))
     ['{"share": 0.49999999999999999}', '{"id": "b"}']
     """
-    at = _SPACE.match(text, text.index("[") + 1).end()
+    at = _skip(text, text.index("[") + 1)
     if text[at] == "]":
         return
     while True:
         _, end = _DECODER.raw_decode(text, at)
         yield text[at:end]
-        at = _SPACE.match(text, end).end()
+        at = _skip(text, end)
         if text[at] == "]":
             return
-        at = _SPACE.match(text, at + 1).end()  # past the comma
+        at = _skip(text, at + 1)  # past the comma
+
+
+def _skip(text: str, at: int) -> int:
+    """The position of the first character at or after ``at`` that is not JSON's whitespace."""
+    found = _SPACE.match(text, at)
+    return found.end() if found else at
 
 
 def _chain(first: str, stream: TextIO) -> Iterator[str]:
